@@ -1,0 +1,38 @@
+# Two commands on a fresh machine: `make run` and `make test`. Only Python 3.10+ and make are needed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
+
+.PHONY: install run test serve lint messages bench clean
+
+$(STAMP): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Demo on SQLite with tasks in-process (no broker needed): http://127.0.0.1:8000
+run: install
+	env -u DATABASE_URL -u CELERY_BROKER_URL $(BIN)/python manage.py migrate --noinput
+	env -u DATABASE_URL -u CELERY_BROKER_URL $(BIN)/python manage.py load_demo
+	env -u DATABASE_URL -u CELERY_BROKER_URL $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# The whole suite: SQLite and in-process tasks by default; PostgreSQL and Redis when
+# DATABASE_URL / CELERY_BROKER_URL are set (as .ci/run does).
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+
+# Recompile the translation catalogs after editing locale/*/LC_MESSAGES/django.po (needs gettext).
+messages: install
+	$(BIN)/python manage.py makemessages -l es --ignore=.venv --ignore=bench
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,216 @@
+import hashlib
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from intake.models import Patient
+
+
+def sha256_hex(text):
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class AuthorizationTextQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=AuthorizationText.Status.PUBLISHED)
+
+    def current(self):
+        return self.published().order_by("-version").first()
+
+
+class AuthorizationText(models.Model):
+    """A version of the records-release authorization, in English and Spanish.
+
+    Immutable once published: the SHA-256 of both texts is fixed at publication, and a change
+    means a new draft version.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        RETIRED = "retired", _("Retired")
+
+    version = models.PositiveIntegerField(unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    title_en = models.CharField(max_length=200)
+    title_es = models.CharField(max_length=200)
+    body_en = models.TextField()
+    body_es = models.TextField()
+    valid_for_days = models.PositiveIntegerField(
+        default=365 * 2, help_text="The authorization expires this many days after signing."
+    )
+    requires_reconsent = models.BooleanField(
+        default=False, help_text="Patients who signed an earlier version stop being matched until they sign this one."
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = AuthorizationTextQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-version"]
+
+    def __str__(self):
+        return f"Authorization v{self.version} ({self.get_status_display()})"
+
+    def compute_sha256(self):
+        return sha256_hex(f"{self.title_en}\n{self.body_en}\n\x1e\n{self.title_es}\n{self.body_es}")
+
+    def title(self, language):
+        return self.title_es if language == "es" else self.title_en
+
+    def body(self, language):
+        return self.body_es if language == "es" else self.body_en
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            stored = AuthorizationText.objects.get(pk=self.pk)
+            if stored.status != self.Status.DRAFT and stored.compute_sha256() != self.compute_sha256():
+                raise ValidationError(_("A published authorization text cannot change; make a new version."))
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            self.published_at = timezone.now()
+        if self.status != self.Status.DRAFT:
+            self.sha256 = self.compute_sha256()
+        super().save(*args, **kwargs)
+
+
+class AuthorizationQuerySet(models.QuerySet):
+    def valid(self, now=None):
+        """Signed, not revoked, not expired, and not superseded by a version that requires re-consent."""
+        now = now or timezone.now()
+        qs = self.filter(revocation__isnull=True, expires_at__gt=now)
+        reconsent_from = (
+            AuthorizationText.objects.published()
+            .filter(requires_reconsent=True)
+            .order_by("-version")
+            .values_list("version", flat=True)
+            .first()
+        )
+        if reconsent_from is not None:
+            qs = qs.filter(text__version__gte=reconsent_from)
+        return qs
+
+
+class Authorization(models.Model):
+    """A signed authorization. Append-only: once saved it is never updated; revocation is its own row."""
+
+    class Relationship(models.TextChoices):
+        SELF = "self", _("The patient")
+        PARENT = "parent", _("Parent")
+        GUARDIAN = "guardian", _("Legal guardian")
+        REPRESENTATIVE = "representative", _("Other legal representative")
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="authorizations")
+    text = models.ForeignKey(AuthorizationText, on_delete=models.PROTECT, related_name="authorizations")
+    language = models.CharField(max_length=5)
+    signed_name = models.CharField(max_length=200)
+    signed_at = models.DateTimeField()
+    signature_meaning = models.CharField(max_length=300)
+    signer_relationship = models.CharField(max_length=20, choices=Relationship.choices, default=Relationship.SELF)
+    representative_authority = models.CharField(max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=500, blank=True)
+    snapshot = models.TextField(help_text="Exactly what the signer was shown.")
+    snapshot_sha256 = models.CharField(max_length=64)
+    signature_sha256 = models.CharField(max_length=64, help_text="Binds signer, time, patient and snapshot.")
+    expires_at = models.DateTimeField()
+
+    objects = AuthorizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-signed_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("signed_at")), name="authorization_expires_later"
+            ),
+            models.CheckConstraint(
+                condition=Q(signer_relationship="self") | ~Q(representative_authority=""),
+                name="representative_states_authority",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Authorization of {self.patient} ({self.signed_at:%Y-%m-%d})"
+
+    def signature_payload(self):
+        return "|".join(
+            [
+                str(self.patient.public_id),
+                self.signed_name,
+                self.signed_at.isoformat(),
+                self.signer_relationship,
+                self.snapshot_sha256,
+                str(self.text.version),
+                self.text.sha256,
+            ]
+        )
+
+    def seal(self):
+        self.snapshot_sha256 = sha256_hex(self.snapshot)
+        self.signature_sha256 = sha256_hex(self.signature_payload())
+
+    def verify(self):
+        """True when the snapshot and the signature still hash to what was stored at signing."""
+        return sha256_hex(self.snapshot) == self.snapshot_sha256 and (
+            sha256_hex(self.signature_payload()) == self.signature_sha256
+        )
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise ValidationError(_("A signed authorization cannot be changed."))
+        if not self.expires_at:
+            self.expires_at = self.signed_at + timedelta(days=self.text.valid_for_days)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_revoked(self):
+        return hasattr(self, "revocation")
+
+    def is_valid(self, now=None):
+        return Authorization.objects.valid(now).filter(pk=self.pk).exists()
+
+
+class Revocation(models.Model):
+    """The patient's written revocation. Kept beside the authorization it ends; never changed."""
+
+    authorization = models.OneToOneField(Authorization, on_delete=models.PROTECT, related_name="revocation")
+    revoked_at = models.DateTimeField(default=timezone.now)
+    method = models.CharField(max_length=100, default="status page")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=500, blank=True)
+
+    def __str__(self):
+        return f"Revocation of {self.authorization}"
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise ValidationError(_("A revocation cannot be changed."))
+        super().save(*args, **kwargs)
+
+
+class AccessLog(models.Model):
+    """One row per look at a patient's details by staff. Append-only."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="access_log")
+    action = models.CharField(max_length=100)
+    reason = models.CharField(max_length=300, blank=True)
+    path = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.user} {self.action} {self.patient} at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise ValidationError(_("The access log cannot be changed."))
+        super().save(*args, **kwargs)

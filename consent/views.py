@@ -1,0 +1,122 @@
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from intake.models import Patient
+from intake.views import PENDING_PATIENT_KEY
+
+from .forms import RevokeForm, SignForm
+from .models import AuthorizationText
+from .pdf import authorization_pdf
+from .services import ConsentError, current_authorization, revoke_authorization, sign_authorization
+
+SIGNED_PATIENT_KEY = "consent.signed_patient_id"
+
+
+def client_ip(request):
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _pending_patient(request):
+    patient_id = request.session.get(PENDING_PATIENT_KEY)
+    return Patient.objects.active().filter(pk=patient_id).first() if patient_id else None
+
+
+def _patient_for_token(token):
+    patient = Patient.from_status_token(token)
+    if patient is None:
+        raise Http404
+    return patient
+
+
+@require_http_methods(["GET", "POST"])
+def sign(request):
+    patient = _pending_patient(request)
+    if patient is None:
+        messages.info(request, _("Start with a few questions about you first."))
+        return redirect("intake:wizard")
+    text = get_object_or_404(AuthorizationText.objects.published().order_by("-version")[:1])
+    language = (get_language() or "en")[:2]
+    form = SignForm(request.POST or None, patient=patient)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sign_authorization(
+                patient=patient,
+                text=AuthorizationText.objects.get(pk=request.POST.get("text_version_id", text.pk)),
+                language=language,
+                signed_name=form.cleaned_data["signed_name"],
+                relationship=form.cleaned_data["relationship"],
+                representative_authority=form.cleaned_data.get("representative_authority", ""),
+                ip_address=client_ip(request),
+                user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            )
+        except (ConsentError, AuthorizationText.DoesNotExist) as error:
+            form.add_error(None, str(error) if isinstance(error, ConsentError) else _("Please sign the current text."))
+        else:
+            del request.session[PENDING_PATIENT_KEY]
+            request.session[SIGNED_PATIENT_KEY] = patient.pk
+            return redirect("consent:done")
+    return render(request, "consent/sign.html", {"form": form, "text": text, "patient": patient,
+                                                 "language": language})
+
+
+def done(request):
+    patient_id = request.session.get(SIGNED_PATIENT_KEY)
+    patient = Patient.objects.active().filter(pk=patient_id).first() if patient_id else None
+    if patient is None:
+        return redirect("intake:landing")
+    status_url = request.build_absolute_uri(patient_status_path(patient))
+    return render(request, "consent/done.html", {"patient": patient, "status_url": status_url})
+
+
+def patient_status_path(patient):
+    return reverse("matches:patient_status", args=[patient.status_token()])
+
+
+def _signed_authorization(patient):
+    authorization = patient.authorizations.select_related("text").order_by("-signed_at").first()
+    if authorization is None:
+        raise Http404
+    return authorization
+
+
+def copy(request, token):
+    patient = _patient_for_token(token)
+    authorization = _signed_authorization(patient)
+    return render(request, "consent/copy.html", {"authorization": authorization, "patient": patient,
+                                                 "token": token, "verified": authorization.verify()})
+
+
+def copy_pdf(request, token):
+    patient = _patient_for_token(token)
+    authorization = _signed_authorization(patient)
+    response = HttpResponse(authorization_pdf(authorization), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="authorization-{patient.reference}.pdf"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def revoke(request, token):
+    patient = _patient_for_token(token)
+    if current_authorization(patient) is None and not patient.authorizations.filter(revocation__isnull=True).exists():
+        messages.info(request, _("Your authorization is already revoked or has expired."))
+        return redirect("matches:patient_status", token=token)
+    form = RevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            revoke_authorization(patient=patient, ip_address=client_ip(request),
+                                 user_agent=request.META.get("HTTP_USER_AGENT", ""))
+        except ConsentError as error:
+            messages.info(request, str(error))
+        else:
+            messages.success(request, _(
+                "Your authorization is revoked. TrialBridge has stopped looking for trials for you and has "
+                "taken your information out of every coordinator's list. Information already shared with a "
+                "study team before today may be kept by them under their own rules."))
+        return redirect("matches:patient_status", token=token)
+    return render(request, "consent/revoke.html", {"form": form, "patient": patient, "token": token})
+

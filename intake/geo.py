@@ -1,0 +1,26 @@
+"""Postal codes to coordinates, from the packaged `zipcodes` data: no network at run time."""
+
+import re
+from functools import lru_cache
+
+import zipcodes
+
+US_ZIP = re.compile(r"^\d{5}(-\d{4})?$")
+
+
+def is_well_formed_zip(postal_code):
+    return bool(US_ZIP.match(postal_code or ""))
+
+
+@lru_cache(maxsize=4096)
+def locate_zip(postal_code):
+    """(latitude, longitude) of a US ZIP code's centre, or None when the code is unknown."""
+    if not is_well_formed_zip(postal_code):
+        return None
+    try:
+        found = zipcodes.matching(postal_code[:5])
+    except (ValueError, TypeError):
+        return None
+    if not found or not found[0].get("lat"):
+        return None
+    return float(found[0]["lat"]), float(found[0]["long"])

@@ -1,0 +1,117 @@
+import secrets
+import uuid
+from datetime import date
+
+from django.core import signing
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from trials.eligibility import Profile
+
+STATUS_LINK_SALT = "intake.status-link"
+# A patient who can travel anywhere: half the Earth's circumference, so every site is within reach.
+NO_TRAVEL_LIMIT_KM = 20038
+
+
+def new_reference():
+    # Unambiguous letters and digits only: read over the phone without "is that an O or a 0?".
+    alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+    code = "".join(secrets.choice(alphabet) for _ in range(8))
+    return f"TB-{code[:4]}-{code[4:]}"
+
+
+def age_on(birth_date, today):
+    """Completed years on `today` (a birthday counts from its own day)."""
+    return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
+
+
+class PatientQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(erased_at__isnull=True)
+
+
+class Patient(models.Model):
+    """Who the patient is and what they told us. Health answers live in `answers`, never in URLs or logs."""
+
+    class Sex(models.TextChoices):
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    reference = models.CharField(max_length=14, unique=True, default=new_reference, editable=False)
+    language = models.CharField(max_length=5, default="en")
+    full_name = models.CharField(max_length=200)
+    email = models.EmailField()
+    phone = models.CharField(max_length=40, blank=True)
+    birth_date = models.DateField()
+    sex = models.CharField(max_length=6, choices=Sex.choices)
+    postal_code = models.CharField(max_length=10)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    travel_radius_km = models.PositiveIntegerField(null=True, blank=True)
+    condition_code = models.CharField(max_length=40, db_index=True)
+    answers = models.JSONField(default=dict, blank=True)
+    is_minor = models.BooleanField(default=False)
+    urgent = models.BooleanField(default=False, help_text="Answered PHQ-9 item 9 above 'not at all'.")
+    created_at = models.DateTimeField(default=timezone.now)
+    answers_changed_at = models.DateTimeField(default=timezone.now)
+    # Set by matching when a run for this patient finishes; the sweep compares it with answers_changed_at.
+    matched_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PatientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(travel_radius_km__isnull=True) | Q(travel_radius_km__lte=5000),
+                name="patient_travel_radius_sane",
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    def age_on(self, today=None):
+        return age_on(self.birth_date, today or date.today())
+
+    def status_token(self):
+        """The private status link's token: signed, and built on a random UUID, so unguessable."""
+        return signing.dumps(str(self.public_id), salt=STATUS_LINK_SALT)
+
+    @classmethod
+    def from_status_token(cls, token):
+        try:
+            public_id = signing.loads(token, salt=STATUS_LINK_SALT)
+        except signing.BadSignature:
+            return None
+        return cls.objects.active().filter(public_id=public_id).first()
+
+    def profile(self):
+        """The engine's view of this patient: plain data, every unknown left as None."""
+        answers = self.answers or {}
+        return Profile(
+            birth_date=self.birth_date,
+            sex=self.sex,
+            condition_codes=[self.condition_code],
+            latitude=self.latitude,
+            longitude=self.longitude,
+            postal_code=self.postal_code,
+            # No radius stored means the patient answered "no limit", not "don't know".
+            travel_radius_km=self.travel_radius_km or NO_TRAVEL_LIMIT_KM,
+            stage=answers.get("stage"),
+            metastatic=answers.get("metastatic"),
+            ecog=answers.get("ecog"),
+            biomarkers=answers.get("biomarkers"),
+            prior_therapies=answers.get("prior_therapies"),
+            prior_lines=answers.get("prior_lines"),
+            medications=answers.get("medications"),
+            antidepressant_trials=answers.get("antidepressant_trials"),
+            phq9=answers.get("phq9"),
+            gad7=answers.get("gad7"),
+            suicidal_ideation=answers.get("suicidal_ideation"),
+            pregnant=answers.get("pregnant"),
+        )

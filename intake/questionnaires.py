@@ -1,0 +1,77 @@
+"""PHQ-9 and GAD-7: their standard items, answer scale and scoring.
+
+Both are public-domain instruments (Pfizer, no permission required). Item wording follows the
+published English forms; the Spanish follows the published Spanish versions' meaning.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+# 0–3 frequency scale shared by both questionnaires, over the last two weeks.
+FREQUENCY_CHOICES = [
+    (0, _("Not at all")),
+    (1, _("Several days")),
+    (2, _("More than half the days")),
+    (3, _("Nearly every day")),
+]
+
+PHQ9_ITEMS = [
+    _("Little interest or pleasure in doing things"),
+    _("Feeling down, depressed, or hopeless"),
+    _("Trouble falling or staying asleep, or sleeping too much"),
+    _("Feeling tired or having little energy"),
+    _("Poor appetite or overeating"),
+    _("Feeling bad about yourself, or that you are a failure or have let yourself or your family down"),
+    _("Trouble concentrating on things, such as reading the newspaper or watching television"),
+    _(
+        "Moving or speaking so slowly that other people could have noticed, or the opposite: being so "
+        "fidgety or restless that you have been moving around a lot more than usual"
+    ),
+    _("Thoughts that you would be better off dead, or of hurting yourself in some way"),
+]
+
+GAD7_ITEMS = [
+    _("Feeling nervous, anxious, or on edge"),
+    _("Not being able to stop or control worrying"),
+    _("Worrying too much about different things"),
+    _("Trouble relaxing"),
+    _("Being so restless that it is hard to sit still"),
+    _("Becoming easily annoyed or irritable"),
+    _("Feeling afraid, as if something awful might happen"),
+]
+
+PHQ9_SEVERITY = [
+    (20, _("severe")), (15, _("moderately severe")), (10, _("moderate")), (5, _("mild")), (0, _("minimal")),
+]
+GAD7_SEVERITY = [(15, _("severe")), (10, _("moderate")), (5, _("mild")), (0, _("minimal"))]
+
+
+def total(items, length):
+    """Sum of the items, or None unless every item was answered: a partial total would understate."""
+    if not items or len(items) != length or any(item is None for item in items):
+        return None
+    return sum(int(item) for item in items)
+
+
+def severity(score, bands):
+    if score is None:
+        return None
+    return next(label for floor, label in bands if score >= floor)
+
+
+def derive_answers(answers):
+    """Fill in what follows from the raw answers: questionnaire totals, suicidal ideation, urgency.
+
+    PHQ-9 item 9 above "not at all" means thoughts of death or self-harm: the patient sees crisis
+    resources at once and their matches are marked urgent for coordinators.
+    """
+    answers = dict(answers)
+    phq9_items = answers.get("phq9_items")
+    if phq9_items is not None:
+        answers["phq9"] = total(phq9_items, 9)
+        item9 = phq9_items[8] if len(phq9_items) == 9 else None
+        answers["suicidal_ideation"] = None if item9 is None else int(item9) > 0
+        answers["urgent"] = bool(item9)
+    gad7_items = answers.get("gad7_items")
+    if gad7_items is not None:
+        answers["gad7"] = total(gad7_items, 7)
+    return answers

@@ -1,0 +1,78 @@
+"""The only code that writes patients and their answers."""
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from .geo import locate_zip
+from .models import Patient, age_on
+from .questionnaires import derive_answers
+from .signals import answers_changed
+
+log = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def submit_intake(
+    *,
+    language,
+    full_name,
+    email,
+    birth_date,
+    sex,
+    postal_code,
+    condition_code,
+    answers,
+    phone="",
+    travel_radius_km=None,
+    today=None,
+):
+    """Create the patient from a finished intake. Nothing is matched until they sign an authorization."""
+    today = today or timezone.localdate()
+    location = locate_zip(postal_code)
+    patient = Patient.objects.create(
+        language=language,
+        full_name=full_name.strip(),
+        email=email.strip(),
+        phone=phone.strip(),
+        birth_date=birth_date,
+        sex=sex,
+        postal_code=postal_code.strip(),
+        latitude=location[0] if location else None,
+        longitude=location[1] if location else None,
+        travel_radius_km=travel_radius_km,
+        condition_code=condition_code,
+        answers=derive_answers(answers),
+        is_minor=age_on(birth_date, today) < 18,
+    )
+    patient.urgent = bool(patient.answers.get("urgent"))
+    patient.save(update_fields=["urgent"])
+    log.info("intake submitted patient=%s", patient.pk)
+    return patient
+
+
+@transaction.atomic
+def update_answers(*, patient, answers, condition_code=None, postal_code=None, travel_radius_km=None):
+    """Merge new answers into the patient's, and have them re-matched once this commits.
+
+    An answer given as None ("I don't know") is stored as unknown; keys not mentioned are kept.
+    """
+    patient = Patient.objects.select_for_update().get(pk=patient.pk)
+    merged = dict(patient.answers or {})
+    merged.update(answers)
+    patient.answers = derive_answers(merged)
+    patient.urgent = patient.urgent or bool(patient.answers.get("urgent"))
+    if condition_code:
+        patient.condition_code = condition_code
+    if postal_code:
+        location = locate_zip(postal_code)
+        patient.postal_code = postal_code
+        patient.latitude, patient.longitude = location if location else (None, None)
+    if travel_radius_km is not None:
+        patient.travel_radius_km = travel_radius_km
+    patient.answers_changed_at = timezone.now()
+    patient.save()
+    answers_changed.send(sender=Patient, patient_id=patient.pk)
+    log.info("answers updated patient=%s", patient.pk)
+    return patient

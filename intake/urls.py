@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "intake"
+urlpatterns = [
+    path("", views.landing, name="landing"),
+    path("intake/", views.IntakeWizard.as_view(), name="wizard"),
+]

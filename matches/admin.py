@@ -1,0 +1,42 @@
+from django.contrib import admin
+
+from consent.services import log_access
+
+from .models import Match, MatchEvent
+
+
+class MatchEventInline(admin.TabularInline):
+    model = MatchEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["at", "kind", "actor", "from_status", "to_status", "note"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Match)
+class MatchAdmin(admin.ModelAdmin):
+    list_display = ["patient", "trial", "verdict", "score", "status", "urgent", "nearest_site_km", "first_matched_at"]
+    list_filter = ["verdict", "status", "urgent", "trigger", "trial__team"]
+    search_fields = ["patient__reference", "trial__ref"]
+    readonly_fields = ["patient", "trial", "verdict", "score", "reasons", "questions", "nearest_site",
+                       "nearest_site_km", "status", "urgent", "trigger", "engine_version", "first_matched_at",
+                       "evaluated_at", "status_changed_at", "notified_at"]
+    inlines = [MatchEventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("patient", "trial")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        match = self.get_object(request, object_id)
+        if match:
+            log_access(user=request.user, patient=match.patient, action="admin: view match", reason="administration",
+                       path=request.path)
+        return super().change_view(request, object_id, form_url, extra_context)

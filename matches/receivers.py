@@ -1,0 +1,32 @@
+"""What matching does when the lower apps announce something."""
+
+from django.dispatch import receiver
+
+from consent.signals import authorization_revoked, authorization_signed
+from intake.signals import answers_changed
+from trials.signals import trial_changed
+
+from . import services
+from .models import Trigger
+from .tasks import queue_match_patient, queue_match_trial
+
+
+@receiver(authorization_signed)
+def match_newly_signed(sender, patient_id, **kwargs):
+    queue_match_patient(patient_id, Trigger.NEW_INTAKE)
+
+
+@receiver(authorization_revoked)
+def withdraw_on_revocation(sender, patient_id, **kwargs):
+    # Synchronously, inside the revocation's transaction: gone from every queue in the same request.
+    services.withdraw_patient_matches(patient_id)
+
+
+@receiver(answers_changed)
+def rematch_changed_answers(sender, patient_id, **kwargs):
+    queue_match_patient(patient_id, Trigger.ANSWERS_CHANGED)
+
+
+@receiver(trial_changed)
+def rematch_changed_trial(sender, trial_id, **kwargs):
+    queue_match_trial(trial_id, Trigger.TRIAL_CHANGED)

@@ -1,0 +1,58 @@
+"""Background work. Tasks take ids only (never health data), re-read everything, and are safe to run twice."""
+
+import logging
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError, transaction
+
+from . import services
+from .models import Trigger
+
+log = logging.getLogger(__name__)
+
+# Transient failures worth retrying: the database restarting or a dropped connection.
+TRANSIENT = (OperationalError, InterfaceError)
+RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": 2, "retry_backoff_max": 300, "retry_jitter": True,
+         "max_retries": 10}
+
+
+@shared_task(**RETRY)
+def match_patient(patient_id, trigger=Trigger.NEW_INTAKE):
+    services.match_patient(patient_id, trigger=trigger)
+
+
+@shared_task(**RETRY)
+def match_trial(trial_id, trigger=Trigger.TRIAL_CHANGED):
+    services.match_trial(trial_id, trigger=trigger)
+
+
+@shared_task(**RETRY)
+def sweep(include_aged=False):
+    """Re-queue whatever is stale (DESIGN.md, matching step 4)."""
+    patient_ids = services.stale_patient_ids(include_aged=include_aged)
+    trial_ids = services.stale_trial_ids()
+    for patient_id in patient_ids:
+        match_patient.delay(patient_id, Trigger.SWEEP)
+    for trial_id in trial_ids:
+        match_trial.delay(trial_id, Trigger.TRIAL_CHANGED)
+    log.info("sweep queued patients=%s trials=%s", len(patient_ids), len(trial_ids))
+    return {"patients": len(patient_ids), "trials": len(trial_ids)}
+
+
+def _send(task, *args):
+    try:
+        task.delay(*args)
+    except Exception:  # noqa: BLE001 - a broker outage must not lose the intake; the sweep catches up
+        log.exception("could not queue %s; the periodic sweep will retry", task.name)
+
+
+def queue_match_patient(patient_id, trigger):
+    """Queue a patient's match once the current transaction commits (never before: the worker would not see it)."""
+    transaction.on_commit(lambda: _send(match_patient, patient_id, trigger))
+
+
+def queue_match_trial(trial_id, trigger=Trigger.TRIAL_CHANGED):
+    transaction.on_commit(lambda: _send(match_trial, trial_id, trigger))
+
+
+__all__ = ["match_patient", "match_trial", "sweep", "queue_match_patient", "queue_match_trial"]

@@ -1,0 +1,208 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .eligibility import SiteLocation, trial_rule, validate_rule
+
+
+class TrialTeam(models.Model):
+    """The people who work one or more trials' matches. A coordinator sees only their teams' trials."""
+
+    name = models.CharField(max_length=200, unique=True)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="trial_teams")
+    digest_email = models.EmailField(blank=True, help_text="Where the new-match digest goes; members if empty.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class TrialQuerySet(models.QuerySet):
+    def recruiting(self):
+        return self.filter(overall_status=Trial.Status.RECRUITING)
+
+    def for_user(self, user):
+        if user.is_superuser:
+            return self
+        return self.filter(team__members=user)
+
+    def candidates_for(self, *, condition_codes, age_years, sex):
+        """Narrow in the database to the trials a patient could possibly fit.
+
+        condition_codes must already include the patient's codes' ancestors: a trial listing
+        onc:LUNG is a candidate for a patient with onc:LUAD.
+        """
+        qs = self.recruiting().filter(conditions_index__code__in=condition_codes)
+        if age_years is not None:
+            qs = qs.filter(Q(min_age_years__isnull=True) | Q(min_age_years__lte=age_years + 1))
+            qs = qs.filter(Q(max_age_years__isnull=True) | Q(max_age_years__gte=age_years))
+        if sex in ("female", "male"):
+            qs = qs.filter(sex__in=[Trial.Sex.ALL, sex.upper()])
+        return qs.distinct()
+
+
+class Trial(models.Model):
+    class Status(models.TextChoices):
+        RECRUITING = "RECRUITING", _("Recruiting")
+        NOT_YET_RECRUITING = "NOT_YET_RECRUITING", _("Not yet recruiting")
+        ENROLLING_BY_INVITATION = "ENROLLING_BY_INVITATION", _("Enrolling by invitation")
+        ACTIVE_NOT_RECRUITING = "ACTIVE_NOT_RECRUITING", _("Active, not recruiting")
+        SUSPENDED = "SUSPENDED", _("Suspended")
+        TERMINATED = "TERMINATED", _("Terminated")
+        COMPLETED = "COMPLETED", _("Completed")
+        WITHDRAWN = "WITHDRAWN", _("Withdrawn")
+        UNKNOWN = "UNKNOWN", _("Unknown")
+
+    class Sex(models.TextChoices):
+        ALL = "ALL", _("All")
+        FEMALE = "FEMALE", _("Female")
+        MALE = "MALE", _("Male")
+
+    class Source(models.TextChoices):
+        DEMO = "demo", _("Demo data")
+        CTGOV = "ctgov", _("ClinicalTrials.gov")
+        MANUAL = "manual", _("Entered by hand")
+
+    ref = models.CharField(
+        "registry id", max_length=40, unique=True, help_text="NCT number, or TB-… for trials entered here."
+    )
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.MANUAL)
+    title = models.TextField()
+    title_es = models.TextField(blank=True)
+    brief_summary = models.TextField(blank=True)
+    brief_summary_es = models.TextField(blank=True)
+    sponsor = models.CharField(max_length=300, blank=True)
+    overall_status = models.CharField(max_length=30, choices=Status.choices, default=Status.RECRUITING, db_index=True)
+    phases = models.JSONField(default=list, blank=True)
+    conditions = models.JSONField("conditions as listed", default=list, blank=True)
+    keywords = models.JSONField(default=list, blank=True)
+    condition_codes = models.JSONField(default=list, blank=True, help_text="Vocabulary codes, e.g. onc:NSCLC.")
+    unmapped_conditions = models.JSONField(default=list, blank=True)
+    min_age_years = models.FloatField(null=True, blank=True, db_index=True)
+    max_age_years = models.FloatField(null=True, blank=True, db_index=True)
+    sex = models.CharField(max_length=6, choices=Sex.choices, default=Sex.ALL, db_index=True)
+    healthy_volunteers = models.BooleanField(default=False)
+    eligibility_text = models.TextField(blank=True)
+    criteria = models.JSONField(
+        null=True, blank=True, help_text="Curated rule tree in the criteria language, beyond age, sex and condition."
+    )
+    criteria_suggestions = models.JSONField(default=list, blank=True)
+    contacts = models.JSONField(default=list, blank=True)
+    team = models.ForeignKey(TrialTeam, null=True, blank=True, on_delete=models.SET_NULL, related_name="trials")
+    last_update_date = models.DateField(null=True, blank=True)
+    record_version = models.CharField(max_length=40, blank=True)
+    record_sha256 = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    # Bumped whenever anything the engine reads changes; the sweep re-matches trials whose
+    # criteria changed after their last match.
+    criteria_changed_at = models.DateTimeField(default=timezone.now)
+    matched_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TrialQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["ref"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_age_years__isnull=True)
+                | Q(max_age_years__isnull=True)
+                | Q(min_age_years__lte=models.F("max_age_years")),
+                name="trial_age_window_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.ref}: {self.title[:80]}"
+
+    def clean(self):
+        if self.criteria:
+            errors = validate_rule(self.criteria)
+            if errors:
+                raise ValidationError({"criteria": errors})
+        if self.min_age_years is not None and self.max_age_years is not None:
+            if self.min_age_years > self.max_age_years:
+                raise ValidationError({"max_age_years": _("The maximum age is below the minimum age.")})
+
+    def localized_title(self, language):
+        return self.title_es if language == "es" and self.title_es else self.title
+
+    def localized_summary(self, language):
+        return self.brief_summary_es if language == "es" and self.brief_summary_es else self.brief_summary
+
+    def rule(self, sites=None):
+        """The whole rule tree the engine evaluates: structured fields plus curated criteria."""
+        sites = list(self.sites.all()) if sites is None and self.pk else (sites or [])
+        sexes = None if self.sex == self.Sex.ALL else [self.sex.lower()]
+        return trial_rule(
+            min_age_years=self.min_age_years,
+            max_age_years=self.max_age_years,
+            sexes=sexes,
+            condition_codes=self.condition_codes or None,
+            criteria=self.criteria or None,
+            has_sites=bool(self.site_locations(sites)),
+        )
+
+    def site_locations(self, sites=None):
+        sites = self.sites.all() if sites is None else sites
+        return [
+            SiteLocation(
+                latitude=site.latitude,
+                longitude=site.longitude,
+                recruiting=site.is_recruiting,
+                label=site.pk,
+            )
+            for site in sites
+            if site.latitude is not None and site.longitude is not None
+        ]
+
+    def sync_condition_index(self):
+        """Keep TrialCondition (the indexed copy of condition_codes the narrowing query uses) in step."""
+        wanted = set(self.condition_codes or [])
+        have = set(self.conditions_index.values_list("code", flat=True))
+        self.conditions_index.filter(code__in=have - wanted).delete()
+        TrialCondition.objects.bulk_create([TrialCondition(trial=self, code=code) for code in wanted - have])
+
+
+class TrialCondition(models.Model):
+    """One row per (trial, vocabulary code): the narrowing query joins on an index, on SQLite and PostgreSQL."""
+
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="conditions_index")
+    code = models.CharField(max_length=40, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["trial", "code"], name="trial_condition_unique")]
+
+    def __str__(self):
+        return self.code
+
+
+class Site(models.Model):
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="sites")
+    facility = models.CharField(max_length=300)
+    city = models.CharField(max_length=120, blank=True)
+    state = models.CharField(max_length=120, blank=True)
+    postal_code = models.CharField(max_length=20, blank=True)
+    country = models.CharField(max_length=120, blank=True, default="United States")
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    status = models.CharField(max_length=30, choices=Trial.Status.choices, default=Trial.Status.RECRUITING)
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_phone = models.CharField(max_length=60, blank=True)
+    contact_email = models.EmailField(blank=True)
+
+    class Meta:
+        ordering = ["trial", "state", "city", "facility"]
+
+    def __str__(self):
+        place = ", ".join(part for part in (self.city, self.state) if part)
+        return f"{self.facility} ({place})" if place else self.facility
+
+    @property
+    def is_recruiting(self):
+        return self.status == Trial.Status.RECRUITING
