@@ -1,0 +1,201 @@
+"""Evaluate a rule tree for one patient: a verdict with one reason per leaf.
+
+Three-valued (Kleene) logic, with Python's True / False / None standing for met / not met / unknown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from trials.eligibility.geo import SiteLocation, nearest_site
+from trials.eligibility.leaves import LEAVES, QUESTIONS, travel_unknown_question
+from trials.eligibility.profile import Facts, Profile
+from trials.eligibility.schema import RuleError
+from trials.eligibility.sentences import render
+from trials.vocabulary import load_vocabulary
+
+# Bump when a change to the engine, the vocabulary or the sentences could change a stored verdict:
+# the periodic sweep re-matches everything evaluated with an older version.
+ENGINE_VERSION = "2026.11.1"
+
+OUTCOME_NAMES = {True: "met", False: "not_met", None: "unknown"}
+VERDICTS = {True: "eligible", False: "not_eligible", None: "possible"}
+OUTCOME_BASE = {"eligible": 2.0, "possible": 1.0, "not_eligible": 0.0}
+UNKNOWN_PENALTY = 0.05
+CLOSENESS_BONUS = 0.1
+NO_RADIUS_REFERENCE_KM = 500.0
+
+
+class Reason:
+    """One leaf's outcome, as seen by the trial (a leaf under `not` is met when its fact is absent).
+
+    A plain slotted class rather than a dataclass: thousands are built per matching run, and the
+    sentences are rendered only when someone reads `coordinator` / `patient` / `to_dict()`.
+    """
+
+    __slots__ = ("leaf", "path", "outcome", "question", "negated", "_spec", "_raw", "_facts", "_nearest",
+                 "_sites", "_rendered")
+
+    def __init__(self, leaf: str, path: str, outcome: str, question: str | None, negated: bool = False,
+                 spec=None, raw: bool | None = None, facts: Facts | None = None, nearest=None, sites=()):
+        self.leaf = leaf
+        self.path = path
+        self.outcome = outcome  # "met" | "not_met" | "unknown"
+        self.question = question
+        self.negated = negated
+        self._spec, self._raw, self._facts, self._nearest, self._sites = spec, raw, facts, nearest, sites
+        self._rendered = None
+
+    def _sentences(self):
+        if self._rendered is None:
+            self._rendered = render(self.leaf, self._spec, self._facts, self._nearest, self._sites, self._raw,
+                                    self.negated)
+        return self._rendered
+
+    @property
+    def coordinator(self) -> dict[str, str]:
+        return self._sentences()[0]
+
+    @property
+    def patient(self) -> dict[str, str]:
+        return self._sentences()[1]
+
+    def __repr__(self) -> str:
+        return f"Reason({self.leaf!r}, path={self.path!r}, outcome={self.outcome!r}, question={self.question!r})"
+
+    def to_dict(self) -> dict:
+        return {"leaf": self.leaf, "path": self.path, "outcome": self.outcome, "question": self.question,
+                "negated": self.negated, "coordinator": dict(self.coordinator), "patient": dict(self.patient)}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    outcome: str  # "eligible" | "possible" | "not_eligible"
+    score: float
+    reasons: list[Reason]
+    questions: list[str]
+    nearest_site_index: int | None = None
+    nearest_site_km: float | None = None
+    engine_version: str = ENGINE_VERSION
+
+    def to_dict(self) -> dict:
+        return {
+            "outcome": self.outcome, "score": self.score, "questions": list(self.questions),
+            "nearest_site_index": self.nearest_site_index,
+            "nearest_site_km": None if self.nearest_site_km is None else round(self.nearest_site_km, 1),
+            "engine_version": self.engine_version, "reasons": [r.to_dict() for r in self.reasons],
+        }
+
+
+class _Run:
+    """State of one evaluation; a class so the recursive walk passes one argument, not seven."""
+
+    __slots__ = ("facts", "nearest", "sites", "reasons")
+
+    def __init__(self, facts: Facts, nearest, sites):
+        self.facts, self.nearest, self.sites = facts, nearest, sites
+        self.reasons: list[Reason] = []
+
+    def walk(self, node, path: str, negated: bool) -> tuple[bool | None, list[str]]:
+        """(value, questions that could still change this node's value)."""
+        if type(node) is not dict or len(node) != 1:
+            raise RuleError([f"{path or 'rule'}: must be an object with exactly one key"])
+        ((key, spec),) = node.items()
+        prefix = f"{path}." if path else ""
+        if key == "all" or key == "any":
+            stop = key == "any"  # the value that decides the node outright: any met / all not met
+            unknown_questions: list[str] = []
+            seen_unknown = decided = False
+            for i, child in enumerate(spec):
+                value, questions = self.walk(child, f"{prefix}{key}[{i}]", negated)
+                if value is stop:
+                    decided = True  # keep walking: every leaf gets a reason
+                elif value is None:
+                    seen_unknown = True
+                    unknown_questions.extend(questions)
+            if decided:
+                return stop, []
+            return (None, unknown_questions) if seen_unknown else (not stop, [])
+        if key == "not":
+            value, questions = self.walk(spec, f"{prefix}not", not negated)
+            return (None if value is None else not value), questions
+        leaf = LEAVES.get(key)
+        if leaf is None:
+            raise RuleError([f"{prefix}{key}: unknown criterion"])
+        raw = leaf(spec, self.facts, self.nearest)
+        if raw is None:
+            if key == "travel":
+                question = travel_unknown_question(self.facts)
+            elif key == "biomarker":
+                question = f"biomarkers.{load_vocabulary().gene_key(spec['gene'])}"
+            else:
+                question = QUESTIONS[key]
+        else:
+            question = None
+        effective = raw if raw is None or not negated else not raw
+        self.reasons.append(Reason(key, prefix + key, OUTCOME_NAMES[effective], question, negated,
+                                   spec, raw, self.facts, self.nearest, self.sites))
+        return raw, ([question] if question else [])
+
+
+def evaluate(rule: dict, profile: Profile, today: date, sites: list[SiteLocation] | tuple = ()) -> Verdict:
+    """Evaluate `rule` for `profile` on `today`; `sites` are the trial's sites (for `travel` and ranking).
+
+    Score, higher ranks first: the outcome sets the band (eligible 2, possible 1, not eligible 0), and
+    within it `0.85 × fraction of leaves met − 0.05 × unknown leaves (floored at 0) + up to 0.1 for a
+    close recruiting site` (linear from 0 km to the patient's travel radius, or to 500 km when the radius
+    is unknown), capped below the next band. So an eligible trial always outranks a possible one, and
+    among equals fewer open questions and a shorter trip rank first.
+    """
+    facts = profile.facts(today)
+    nearest = None
+    if profile.latitude is not None and profile.longitude is not None and sites:
+        nearest = nearest_site(profile.latitude, profile.longitude, sites)
+    run = _Run(facts, nearest, tuple(sites))
+    value, questions = run.walk(rule, "", False)
+    outcome = VERDICTS[value]
+    reasons = run.reasons
+    met = sum(1 for r in reasons if r.outcome == "met")
+    unknown = sum(1 for r in reasons if r.outcome == "unknown")
+    within = 0.85 * met / len(reasons) if reasons else 0.85
+    within = max(0.0, within - UNKNOWN_PENALTY * unknown)
+    if nearest is not None:
+        reference = profile.travel_radius_km or NO_RADIUS_REFERENCE_KM
+        within += CLOSENESS_BONUS * max(0.0, 1.0 - nearest[1] / reference)
+    score = round(OUTCOME_BASE[outcome] + min(within, 0.999), 4)
+    return Verdict(
+        outcome=outcome, score=score, reasons=reasons, questions=list(dict.fromkeys(questions)),
+        nearest_site_index=None if nearest is None else nearest[0],
+        nearest_site_km=None if nearest is None else nearest[1],
+    )
+
+
+def trial_rule(min_age_years: float | None = None, max_age_years: float | None = None, sexes=None,
+               condition_codes=None, criteria: dict | None = None, has_sites: bool = False) -> dict:
+    """One rule tree from a trial's structured fields plus its curated criteria.
+
+    Parts that say nothing are left out: no age bounds, no sex restriction (None, empty, or both sexes),
+    no conditions, an empty criteria tree.
+    """
+    parts: list[dict] = []
+    if min_age_years is not None or max_age_years is not None:
+        age = {}
+        if min_age_years is not None:
+            age["min"] = min_age_years
+        if max_age_years is not None:
+            age["max"] = max_age_years
+        parts.append({"age": age})
+    wanted_sexes = sorted({s.lower() for s in sexes or ()} & {"female", "male"})
+    if wanted_sexes and len(wanted_sexes) < 2:
+        parts.append({"sex": wanted_sexes})
+    if condition_codes:
+        parts.append({"condition": list(dict.fromkeys(condition_codes))})
+    if criteria:
+        if set(criteria) == {"all"}:
+            parts.extend(criteria["all"])  # flatter paths for coordinators: all[3] rather than all[3].all[0]
+        else:
+            parts.append(criteria)
+    if has_sites:
+        parts.append({"travel": True})
+    return {"all": parts}
