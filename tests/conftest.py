@@ -1,5 +1,6 @@
 """The cast: a small set of named people, teams, trials and patients the tests share."""
 
+import importlib
 from datetime import date
 
 import pytest
@@ -26,6 +27,26 @@ def fast_and_in_process(settings, request):
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = eager
+
+
+@pytest.fixture(autouse=True)
+def published_authorization_text(request):
+    """Version 1 of the authorization, as the data migration publishes it.
+
+    Transactional tests flush every table afterwards, data migrations' rows included, so put it back.
+    """
+    if not {"db", "transactional_db"} & set(request.fixturenames) and not request.node.get_closest_marker("django_db"):
+        return
+    request.getfixturevalue("transactional_db" if _wants_transactions(request) else "db")
+    from django.apps import apps
+
+    publish_v1 = importlib.import_module("consent.migrations.0002_authorization_text_v1").publish_v1
+    publish_v1(apps, None)
+
+
+def _wants_transactions(request):
+    marker = request.node.get_closest_marker("django_db")
+    return "transactional_db" in request.fixturenames or bool(marker and marker.kwargs.get("transaction"))
 
 
 @pytest.fixture
