@@ -1,42 +1,67 @@
 """The patient's private status page, reached by the signed link only."""
 
+from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from consent.services import current_authorization
+from intake.forms import FollowUpForm, describe_drugs
 from intake.models import Patient
+from intake.services import update_answers
 from trials.vocabulary import load_vocabulary
 
-from ..models import Verdict
+from ..models import Status, Verdict
 
 
-def patient_status(request, token):
+def _get_patient_for(token):
     patient = Patient.from_status_token(token)
     if patient is None:
         raise Http404
-    language = "es" if (get_language() or "en").startswith("es") else "en"
-    matches = (
-        patient.matches.exclude(verdict=Verdict.NOT_ELIGIBLE)
-        .select_related("trial", "nearest_site")
-        .order_by("-score")
-    )
-    rows = [
+    return patient
+
+
+def _rows(matches, language):
+    return [
         {
             "match": match,
             "title": match.trial.localized_title(language),
             "summary": match.trial.localized_summary(language),
-            "reasons": [reason["patient"][language] for reason in match.reasons],
+            "fits": match.verdict == Verdict.ELIGIBLE,
+            "closed": match.status in (Status.NOT_ELIGIBLE, Status.DECLINED, Status.WITHDRAWN),
+            "reasons": [reason["patient"][language] for reason in match.reasons if reason.get("patient")],
         }
         for match in matches
     ]
-    questions = sorted({question for match in matches for question in match.questions})
+
+
+@require_http_methods(["GET", "POST"])
+def patient_status(request, token):
+    patient = _get_patient_for(token)
+    language = "es" if (get_language() or "en").startswith("es") else "en"
+    authorization = current_authorization(patient)
+    matches = list(
+        patient.matches.exclude(verdict=Verdict.NOT_ELIGIBLE).select_related("trial", "nearest_site").order_by("-score")
+    )
+    # Only questions that could still open a door: none once consent is gone or the trial is closed for them.
+    open_matches = [m for m in matches if m.status not in (Status.NOT_ELIGIBLE, Status.DECLINED, Status.WITHDRAWN)]
+    questions = list(dict.fromkeys(q for match in open_matches for q in match.questions)) if authorization else []
+    form = FollowUpForm(request.POST or None, questions=questions, answers=patient.answers, sex=patient.sex,
+                        minor=patient.is_minor, prefix="followup")
+    if request.method == "POST" and form.asked and form.is_valid():
+        update_answers(patient=patient, answers=form.answers(), **form.travel_changes())
+        messages.success(request, _("Thank you. Your answers are saved and we are checking your matches again."))
+        return redirect("matches:patient_status", token=token)
+    answers = patient.answers or {}
     return render(request, "matches/patient_status.html", {
         "patient": patient,
         "token": token,
-        "rows": rows,
-        "questions": questions,
-        "authorization": current_authorization(patient),
+        "rows": _rows(matches, language),
+        "form": form,
+        "authorization": authorization,
         "ever_signed": patient.authorizations.exists(),
         "condition_label": load_vocabulary().label(patient.condition_code, language),
+        "medicines": describe_drugs(answers.get("medications") or []),
     })

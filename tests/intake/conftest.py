@@ -1,0 +1,23 @@
+import pytest
+from django.urls import reverse
+
+WIZARD = "intake_wizard"
+ABOUT = {"full_name": "Lena Park", "email": "lena@example.com", "birth_date": "1972-06-15", "sex": "female",
+         "postal_code": "77030", "travel_radius": ""}
+ONCOLOGY = {"stage": "IV", "metastatic": "yes", "ecog": "1", "prior_lines": "1", "pregnant": "no"}
+PHQ9_GAD7_CALM = {**{f"phq9_{n}": "1" for n in range(1, 9)}, "phq9_9": "0", **{f"gad7_{n}": "1" for n in range(1, 8)}}
+MENTAL_HEALTH = {**PHQ9_GAD7_CALM, "medications": "", "antidepressant_trials": "2", "pregnant": "no"}
+
+
+def wizard_post(client, step, data, **extra):
+    payload = {f"{WIZARD}-current_step": step}
+    payload.update({f"{step}-{key}": value for key, value in data.items()})
+    payload.update(extra)
+    return client.post(reverse("intake:wizard"), payload)
+
+
+@pytest.fixture
+def post_step(client):
+    def post(step, data, **extra):
+        return wizard_post(client, step, data, **extra)
+    return post
