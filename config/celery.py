@@ -22,4 +22,11 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=3, minute=17),
         "kwargs": {"include_aged": True},
     },
+    # Tell each trial team about its new eligible and urgent matches. Every quarter hour: an urgent
+    # match reaches its coordinators within 15 minutes, yet a busy intake day makes a few emails, not
+    # one per patient. Each match is announced once (Match.notified_at, claimed conditionally).
+    "send-new-match-digests": {
+        "task": "matches.tasks.send_digests",
+        "schedule": crontab(minute="*/15"),
+    },
 }

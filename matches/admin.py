@@ -2,14 +2,14 @@ from django.contrib import admin
 
 from consent.services import log_access
 
-from .models import Match, MatchEvent
+from .models import Match, MatchEvent, TaskFailure, TaskHeartbeat
 
 
 class MatchEventInline(admin.TabularInline):
     model = MatchEvent
     extra = 0
     can_delete = False
-    readonly_fields = ["at", "kind", "actor", "from_status", "to_status", "note"]
+    readonly_fields = ["at", "kind", "actor", "from_status", "to_status", "contact_method", "contact_outcome", "note"]
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -40,3 +40,25 @@ class MatchAdmin(admin.ModelAdmin):
             log_access(user=request.user, patient=match.patient, action="admin: view match", reason="administration",
                        path=request.path)
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records the system writes; admins read them and may clear old failures, nothing else."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TaskFailure)
+class TaskFailureAdmin(ReadOnlyAdmin):
+    list_display = ["failed_at", "task_name", "exception_type", "args", "task_id"]
+    list_filter = ["task_name", "exception_type"]
+    date_hierarchy = "failed_at"
+
+
+@admin.register(TaskHeartbeat)
+class TaskHeartbeatAdmin(ReadOnlyAdmin):
+    list_display = ["task_name", "last_success_at"]

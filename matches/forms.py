@@ -1,34 +1,11 @@
-import django_filters
+from datetime import timedelta
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from trials.models import Trial
-
-from .models import Match, Status, Verdict
-
-
-class QueueFilter(django_filters.FilterSet):
-    trial = django_filters.ModelChoiceFilter(queryset=Trial.objects.none(), label=_("Trial"))
-    status = django_filters.ChoiceFilter(choices=Status.choices, label=_("Status"))
-    verdict = django_filters.ChoiceFilter(choices=[c for c in Verdict.choices if c[0] != Verdict.NOT_ELIGIBLE],
-                                          label=_("Verdict"))
-    urgent = django_filters.BooleanFilter(label=_("Urgent only"), widget=forms.CheckboxInput,
-                                          method="filter_urgent")
-    ordering = django_filters.OrderingFilter(
-        fields=(("score", "score"), ("first_matched_at", "matched"), ("nearest_site_km", "distance")),
-        label=_("Sort by"),
-    )
-
-    class Meta:
-        model = Match
-        fields = ["trial", "status", "verdict", "urgent"]
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["trial"].queryset = Trial.objects.for_user(user).order_by("ref")
-
-    def filter_urgent(self, queryset, name, value):
-        return queryset.filter(urgent=True) if value else queryset
+from .filters import QueueFilter  # noqa: F401 - its old home; views import it from filters
+from .models import TRANSITIONS, MatchEvent, Status
 
 
 class StatusChangeForm(forms.Form):
@@ -42,3 +19,42 @@ class StatusChangeForm(forms.Form):
 
 class NoteForm(forms.Form):
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+
+class ContactForm(forms.Form):
+    at = forms.DateTimeField(label=_("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
+                                                                       format="%Y-%m-%dT%H:%M"))
+    method = forms.ChoiceField(label=_("How"), choices=MatchEvent.ContactMethod.choices)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=MatchEvent.ContactOutcome.choices)
+    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=4000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+    mark_contacted = forms.BooleanField(label=_("Also move the match to Contacted"), required=False)
+
+    def __init__(self, *args, match, **kwargs):
+        kwargs.setdefault("initial", {"at": timezone.localtime().replace(second=0, microsecond=0)})
+        super().__init__(*args, **kwargs)
+        self.can_mark_contacted = Status.CONTACTED in match.allowed_transitions()
+        if not self.can_mark_contacted:
+            del self.fields["mark_contacted"]
+
+    def clean_at(self):
+        at = self.cleaned_data["at"]
+        if at > timezone.now() + timedelta(minutes=5):
+            raise forms.ValidationError(_("A contact cannot be in the future."))
+        return at
+
+
+class BulkStatusForm(forms.Form):
+    """Move several matches at once. The view checks every selected match allows the move (all or none)."""
+
+    matches = forms.TypedMultipleChoiceField(coerce=int, choices=(), widget=forms.MultipleHiddenInput)
+    status = forms.ChoiceField(label=_("Move selected to"), choices=())
+    note = forms.CharField(label=_("Note for each (optional)"), required=False, max_length=4000)
+
+    def __init__(self, *args, match_ids, from_statuses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["matches"].choices = [(pk, pk) for pk in match_ids]
+        offered = []
+        for status in from_statuses:
+            offered += [s for s in TRANSITIONS.get(status, []) if s not in offered]
+        self.fields["status"].choices = [(s, Status(s).label) for s in Status if s in offered]

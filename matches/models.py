@@ -76,6 +76,26 @@ class MatchQuerySet(models.QuerySet):
         """What a coordinator works: candidates the engine did not rule out, consent not revoked."""
         return self.exclude(verdict=Verdict.NOT_ELIGIBLE).exclude(status=Status.WITHDRAWN)
 
+    def awaiting_digest(self):
+        """New candidates a trial team has not been told about: eligible ones, and urgent ones whatever the verdict."""
+        return (
+            self.in_queue()
+            .filter(status=Status.NEW, notified_at__isnull=True)
+            .filter(models.Q(verdict=Verdict.ELIGIBLE) | models.Q(urgent=True))
+        )
+
+    def move_all_to(self, status, *, by, note=""):
+        """Move every match here to `status`, all or none: one disallowed transition refuses the lot.
+
+        Rows are locked first so a colleague's change in between cannot slip an illegal move through.
+        """
+        with transaction.atomic():
+            matches = list(self.select_for_update().order_by("pk"))
+            refused = [m for m in matches if status not in m.allowed_transitions()]
+            if refused:
+                raise ValueError(f"{len(refused)} of the selected matches cannot move to {status}")
+            return [m.move_to(status, by=by, note=note) for m in matches]
+
 
 class Match(models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="matches")
@@ -115,6 +135,13 @@ class Match(models.Model):
     def patient_status_text(self):
         return PATIENT_STATUS_TEXT[self.status]
 
+    def log_contact(self, *, by, method, outcome, note="", at=None):
+        """Record one attempt to reach the patient (append-only, like every other event)."""
+        return MatchEvent.objects.create(
+            match=self, actor=by, kind=MatchEvent.Kind.CONTACT, contact_method=method, contact_outcome=outcome,
+            note=note, at=at or timezone.now(),
+        )
+
     def move_to(self, status, *, by, note=""):
         """Change the coordinator status and record it, in one transaction."""
         if status not in self.allowed_transitions():
@@ -139,6 +166,21 @@ class MatchEvent(models.Model):
         CONTACT = "contact", _("Contact attempt")
         SYSTEM = "system", _("System")
 
+    class ContactMethod(models.TextChoices):
+        PHONE = "phone", _("Phone call")
+        TEXT = "text", _("Text message")
+        EMAIL = "email", _("Email")
+        IN_PERSON = "in_person", _("In person")
+        LETTER = "letter", _("Letter")
+
+    class ContactOutcome(models.TextChoices):
+        REACHED = "reached", _("Reached the patient")
+        LEFT_MESSAGE = "left_message", _("Left a message")
+        NO_ANSWER = "no_answer", _("No answer")
+        WRONG_NUMBER = "wrong_contact", _("Wrong number or address")
+        CALL_BACK = "call_back", _("Asked to be called back")
+        NOT_INTERESTED = "not_interested", _("Not interested")
+
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -147,10 +189,51 @@ class MatchEvent(models.Model):
     from_status = models.CharField(max_length=14, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=14, choices=Status.choices, blank=True)
     note = models.TextField(blank=True)
+    contact_method = models.CharField(max_length=10, choices=ContactMethod.choices, blank=True)
+    contact_outcome = models.CharField(max_length=15, choices=ContactOutcome.choices, blank=True)
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["at", "pk"]
+        constraints = [
+            # A contact attempt always says how and with what outcome; nothing else carries either.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="contact") & ~models.Q(contact_method="") & ~models.Q(contact_outcome="")
+                ) | (~models.Q(kind="contact") & models.Q(contact_method="", contact_outcome="")),
+                name="contact_fields_only_on_contacts",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} on {self.match_id} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class TaskFailure(models.Model):
+    """A background task that failed for good (retries exhausted), for the admins' dashboard.
+
+    Written by a Celery task_failure handler. Holds the task's name, id, arguments (ids only, by the
+    tasks' own rule) and the exception's class, never its message: messages can quote health data.
+    """
+
+    task_name = models.CharField(max_length=200, db_index=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    args = models.JSONField(default=list, blank=True)
+    exception_type = models.CharField(max_length=200)
+    failed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-failed_at"]
+
+    def __str__(self):
+        return f"{self.task_name} failed at {self.failed_at:%Y-%m-%d %H:%M} ({self.exception_type})"
+
+
+class TaskHeartbeat(models.Model):
+    """When a periodic task last finished, one row per task: "last sweep" on the dashboard."""
+
+    task_name = models.CharField(max_length=200, unique=True)
+    last_success_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.task_name} last succeeded at {self.last_success_at:%Y-%m-%d %H:%M}"

@@ -56,3 +56,26 @@ def queue_match_trial(trial_id, trigger=Trigger.TRIAL_CHANGED):
 
 
 __all__ = ["match_patient", "match_trial", "sweep", "queue_match_patient", "queue_match_trial"]
+
+
+# --- The new-match digest (issue 7) ------------------------------------------------------------
+
+from . import monitoring  # noqa: E402,F401 - connects the task failure / heartbeat handlers in every worker
+from . import notifications  # noqa: E402
+
+
+@shared_task(**RETRY)
+def send_team_digest(team_id):
+    return notifications.send_team_digest(team_id)
+
+
+@shared_task(**RETRY)
+def send_digests():
+    """Fan out one digest task per team with news; each claims its own matches, so overlaps are harmless."""
+    team_ids = notifications.teams_with_news()
+    for team_id in team_ids:
+        send_team_digest.delay(team_id)
+    return {"teams": len(team_ids)}
+
+
+__all__ += ["send_team_digest", "send_digests"]
