@@ -222,6 +222,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.request": {"level": "WARNING"}},
 }
+# Error reports (e-mails to ADMINS, debug pages) show no POST data, cookies or local variables.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "consent.privacy.HealthDataExceptionReporterFilter"
 
 # Security headers that hold in every environment; HTTPS-only ones when DEBUG is off.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from intake.models import Patient
 
+from .elements import missing_elements
+
 
 def sha256_hex(text):
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -68,16 +70,46 @@ class AuthorizationText(models.Model):
     def body(self, language):
         return self.body_es if language == "es" else self.body_en
 
-    def save(self, *args, **kwargs):
-        if self.pk:
-            stored = AuthorizationText.objects.get(pk=self.pk)
-            if stored.status != self.Status.DRAFT and stored.compute_sha256() != self.compute_sha256():
+    def snapshot(self, language):
+        """Exactly what a signer reading this version in `language` is shown."""
+        return f"{self.title(language)}\n\n{self.body(language)}"
+
+    def missing_elements(self):
+        """HIPAA elements (consent/elements.py) this text lacks, as [(language, Element)]."""
+        return missing_elements({"en": self.snapshot("en"), "es": self.snapshot("es")})
+
+    # What a signature depends on: none of it may change once the version is published.
+    FROZEN_FIELDS = ["version", "title_en", "title_es", "body_en", "body_es", "valid_for_days", "requires_reconsent"]
+
+    def clean(self):
+        stored = AuthorizationText.objects.filter(pk=self.pk).first() if self.pk else None
+        if stored and stored.status != self.Status.DRAFT:
+            if any(getattr(stored, f) != getattr(self, f) for f in self.FROZEN_FIELDS):
                 raise ValidationError(_("A published authorization text cannot change; make a new version."))
+            if self.status == self.Status.DRAFT:
+                raise ValidationError(_("A published authorization text cannot go back to draft."))
+            if stored.status == self.Status.RETIRED and self.status != self.Status.RETIRED:
+                raise ValidationError(_("A retired authorization text stays retired; make a new version."))
+        publishing = self.status == self.Status.PUBLISHED and (stored is None or stored.status == self.Status.DRAFT)
+        if publishing:
+            missing = self.missing_elements()
+            if missing:
+                raise ValidationError(_("It cannot be published: missing %(elements)s.") % {
+                    "elements": "; ".join(f"{element.label} ({language})" for language, element in missing)
+                })
+
+    def save(self, *args, **kwargs):
+        self.clean()
         if self.status == self.Status.PUBLISHED and not self.published_at:
             self.published_at = timezone.now()
         if self.status != self.Status.DRAFT:
             self.sha256 = self.compute_sha256()
         super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.status != self.Status.DRAFT:
+            raise ValidationError(_("A published authorization text is kept for good."))
+        return super().delete(*args, **kwargs)
 
 
 class AuthorizationQuerySet(models.QuerySet):
@@ -85,8 +117,9 @@ class AuthorizationQuerySet(models.QuerySet):
         """Signed, not revoked, not expired, and not superseded by a version that requires re-consent."""
         now = now or timezone.now()
         qs = self.filter(revocation__isnull=True, expires_at__gt=now)
+        # Retired versions count too: retiring a re-consent version must not revive what it superseded.
         reconsent_from = (
-            AuthorizationText.objects.published()
+            AuthorizationText.objects.exclude(status=AuthorizationText.Status.DRAFT)
             .filter(requires_reconsent=True)
             .order_by("-version")
             .values_list("version", flat=True)
@@ -145,6 +178,10 @@ class Authorization(models.Model):
                 self.signed_name,
                 self.signed_at.isoformat(),
                 self.signer_relationship,
+                self.representative_authority,
+                self.signature_meaning,
+                self.language,
+                self.expires_at.isoformat(),
                 self.snapshot_sha256,
                 str(self.text.version),
                 self.text.sha256,
@@ -156,9 +193,17 @@ class Authorization(models.Model):
         self.signature_sha256 = sha256_hex(self.signature_payload())
 
     def verify(self):
-        """True when the snapshot and the signature still hash to what was stored at signing."""
-        return sha256_hex(self.snapshot) == self.snapshot_sha256 and (
-            sha256_hex(self.signature_payload()) == self.signature_sha256
+        """True when the record is as it was signed.
+
+        The snapshot must hash to its stored hash and still be the published text of its version
+        (texts never change once published), and the signature hash must bind the same signer,
+        time, patient and snapshot.
+        """
+        return (
+            sha256_hex(self.snapshot) == self.snapshot_sha256
+            and self.snapshot == self.text.snapshot(self.language)
+            and self.text.compute_sha256() == self.text.sha256
+            and sha256_hex(self.signature_payload()) == self.signature_sha256
         )
 
     def save(self, *args, **kwargs):
@@ -167,6 +212,9 @@ class Authorization(models.Model):
         if not self.expires_at:
             self.expires_at = self.signed_at + timedelta(days=self.text.valid_for_days)
         super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("A signed authorization is kept for good."))
 
     @property
     def is_revoked(self):
@@ -193,6 +241,9 @@ class Revocation(models.Model):
             raise ValidationError(_("A revocation cannot be changed."))
         super().save(*args, **kwargs)
 
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("A revocation is kept for good."))
+
 
 class AccessLog(models.Model):
     """One row per look at a patient's details by staff. Append-only."""
@@ -214,3 +265,6 @@ class AccessLog(models.Model):
         if self.pk:
             raise ValidationError(_("The access log cannot be changed."))
         super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("The access log cannot be changed."))

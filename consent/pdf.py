@@ -23,8 +23,14 @@ def authorization_pdf(authorization):
         "version": "Version del texto" if spanish else "Text version",
         "seal": "Huella SHA-256" if spanish else "SHA-256 seal",
         "reference": "Referencia" if spanish else "Reference",
+        "revoked": "Revocada (UTC)" if spanish else "Revoked (UTC)",
+        "intact": "Verificacion de integridad" if spanish else "Integrity check",
     }
     pdf = FPDF(format="Letter")
+    # The metadata carries the reference only: a file name or document title must not hold health data.
+    pdf.set_title(latin1(f"{authorization.text.title(authorization.language)} - {authorization.patient.reference}"))
+    pdf.set_subject(authorization.patient.reference)
+    pdf.set_creator("TrialBridge")
     pdf.set_auto_page_break(auto=True, margin=18)
     pdf.add_page()
     pdf.set_font("Helvetica", size=10)
@@ -40,7 +46,10 @@ def authorization_pdf(authorization):
         (labels["meaning"], authorization.signature_meaning),
         (labels["version"], f"{authorization.text.version} ({authorization.text.sha256[:16]})"),
         (labels["seal"], authorization.signature_sha256),
+        (labels["intact"], ("OK" if authorization.verify() else "FALLO" if spanish else "FAILED")),
     ]
+    if authorization.is_revoked:
+        rows.append((labels["revoked"], authorization.revocation.revoked_at.strftime("%Y-%m-%d %H:%M:%S")))
     pdf.set_font("Helvetica", size=9)
     for label, value in rows:
         pdf.multi_cell(0, 5, latin1(f"{label}: {value}"))

@@ -1,8 +1,9 @@
 """The only code that writes authorizations, revocations and the access log."""
 
 import logging
-from datetime import timedelta
+from datetime import date, timedelta
 
+from django.core import serializers
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 from intake.models import Patient
 
 from .models import AccessLog, Authorization, AuthorizationText, Revocation
-from .signals import authorization_revoked, authorization_signed
+from .signals import authorization_revoked, authorization_signed, patient_erased
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +43,12 @@ def sign_authorization(
     now=None,
 ):
     """Record a signature over exactly the text shown, then (after commit) have the patient matched."""
-    if text.status != AuthorizationText.Status.PUBLISHED:
+    current = AuthorizationText.objects.current()
+    if text.status != AuthorizationText.Status.PUBLISHED or current is None or text.pk != current.pk:
+        # A newer version was published while they read: they sign what is current, having seen it.
         raise ConsentError(_("This version of the authorization is no longer in use. Please read the current one."))
+    if patient.erased_at is not None:
+        raise ConsentError(_("This record was erased at the patient's request."))
     if patient.is_minor and relationship == Authorization.Relationship.SELF:
         raise ConsentError(_("A parent or legal guardian must sign for a patient under 18."))
     now = now or timezone.now()
@@ -58,7 +63,7 @@ def sign_authorization(
         representative_authority=representative_authority.strip(),
         ip_address=ip_address,
         user_agent=(user_agent or "")[:500],
-        snapshot=f"{text.title(language)}\n\n{text.body(language)}",
+        snapshot=text.snapshot(language),
         expires_at=now + timedelta(days=text.valid_for_days),
     )
     authorization.seal()
@@ -100,5 +105,104 @@ def current_authorization(patient):
     return Authorization.objects.valid().filter(patient=patient).select_related("text").first()
 
 
+def needs_signature(patient):
+    """True when the patient has no valid authorization: never signed, revoked, expired or superseded."""
+    return current_authorization(patient) is None
+
+
 def log_access(*, user, patient, action, reason="", path=""):
-    return AccessLog.objects.create(user=user, patient=patient, action=action, reason=reason, path=path[:300])
+    return AccessLog.objects.create(user=user, patient=patient, action=action[:100], reason=reason[:300],
+                                    path=path[:300])
+
+
+@transaction.atomic
+def publish_authorization_text(*, text):
+    """Publish a draft: its SHA-256 is fixed now, and the model refuses any later change."""
+    text = AuthorizationText.objects.select_for_update().get(pk=text.pk)
+    if text.status != AuthorizationText.Status.DRAFT:
+        raise ConsentError(_("Only a draft can be published."))
+    text.status = AuthorizationText.Status.PUBLISHED
+    text.published_at = timezone.now()
+    text.save()
+    log.info("authorization text published version=%s", text.version)
+    return text
+
+
+def draft_new_version(*, source):
+    """A new draft copied from `source`, numbered after the highest version, for an admin to edit."""
+    with transaction.atomic():
+        latest = AuthorizationText.objects.select_for_update().order_by("-version").first()
+        return AuthorizationText.objects.create(
+            version=(latest.version if latest else 0) + 1,
+            status=AuthorizationText.Status.DRAFT,
+            title_en=source.title_en, title_es=source.title_es, body_en=source.body_en, body_es=source.body_es,
+            valid_for_days=source.valid_for_days, requires_reconsent=source.requires_reconsent,
+        )
+
+
+# Rows reachable from a patient, followed this many reverse foreign keys deep (patient → match → event).
+EXPORT_DEPTH = 2
+
+
+def _related_rows(obj, depth):
+    """Every row pointing at obj through a reverse relation, recursively; found through the model
+    registry so a new app that stores something about patients is exported without changes here."""
+    rows = []
+    if depth == 0:
+        return rows
+    for relation in obj._meta.related_objects:
+        accessor = relation.get_accessor_name()
+        if relation.one_to_one:
+            related = getattr(obj, accessor, None) if hasattr(obj, accessor) else None
+            children = [related] if related is not None else []
+        elif relation.one_to_many:
+            children = list(getattr(obj, accessor).all())
+        else:
+            continue
+        for child in children:
+            rows.append(child)
+            rows += _related_rows(child, depth - 1)
+    return rows
+
+
+def export_patient_data(*, patient, user, reason="request from the patient", path=""):
+    """Everything TrialBridge holds about a patient, as JSON-safe data. The export is logged."""
+    log_access(user=user, patient=patient, action="export all data", reason=reason, path=path)
+    rows = [patient] + _related_rows(patient, EXPORT_DEPTH)
+    data = serializers.serialize("python", rows)
+    for row, obj in zip(data, rows):
+        if isinstance(obj, Authorization):
+            row["verified"] = obj.verify()
+    return {"reference": patient.reference, "exported_at": timezone.now().isoformat(), "records": data}
+
+
+@transaction.atomic
+def erase_patient(*, patient, by, now=None):
+    """Erase a patient's intake at their request; keep what must be kept.
+
+    The name, contact details and health answers are blanked (the birth date is cut to the year,
+    since the column cannot be empty); any open authorization is revoked first, which withdraws
+    the matches; the signed authorizations, revocations and the access log stay as they are.
+    """
+    now = now or timezone.now()
+    locked = Patient.objects.select_for_update().get(pk=patient.pk)
+    if locked.erased_at is not None:
+        return locked
+    if locked.authorizations.filter(revocation__isnull=True).exists():
+        revoke_authorization(patient=locked, method="erasure request", now=now)
+    locked.full_name = ""
+    locked.email = ""
+    locked.phone = ""
+    locked.answers = {}
+    locked.postal_code = ""
+    locked.latitude = locked.longitude = None
+    locked.travel_radius_km = None
+    locked.condition_code = ""
+    locked.birth_date = date(locked.birth_date.year, 1, 1)
+    locked.urgent = False
+    locked.erased_at = now
+    locked.save()
+    log_access(user=by, patient=locked, action="erase intake", reason="request from the patient")
+    patient_erased.send(sender=Patient, patient_id=locked.pk)
+    log.info("patient erased patient=%s", locked.pk)
+    return locked

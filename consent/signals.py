@@ -4,3 +4,6 @@ from django.dispatch import Signal
 # receiver that writes (withdrawing matches) commits or rolls back with it. Arguments: patient_id.
 authorization_signed = Signal()
 authorization_revoked = Signal()
+# Sent inside the erasure's transaction, after the patient's intake is blanked: receivers scrub
+# what they hold about the patient (health facts copied into match reasons). Arguments: patient_id.
+patient_erased = Signal()

@@ -8,5 +8,6 @@ urlpatterns = [
     path("authorize/done/", views.done, name="done"),
     path("status/<str:token>/authorization/", views.copy, name="copy"),
     path("status/<str:token>/authorization.pdf", views.copy_pdf, name="copy_pdf"),
+    path("status/<str:token>/authorization/sign/", views.resign, name="resign"),
     path("status/<str:token>/revoke/", views.revoke, name="revoke"),
 ]

@@ -1,9 +1,11 @@
 from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from intake.models import Patient
@@ -12,9 +14,22 @@ from intake.views import PENDING_PATIENT_KEY
 from .forms import RevokeForm, SignForm
 from .models import AuthorizationText
 from .pdf import authorization_pdf
-from .services import ConsentError, current_authorization, revoke_authorization, sign_authorization
+from .services import (
+    ConsentError,
+    current_authorization,
+    needs_signature,
+    revoke_authorization,
+    sign_authorization,
+)
 
 SIGNED_PATIENT_KEY = "consent.signed_patient_id"
+
+REVOKED_MESSAGE = _lazy(
+    "Your authorization is revoked. TrialBridge has stopped using your information to look for trials, and "
+    "coordinators no longer see your matches in their lists. This does not undo what was shared with a study "
+    "team before you revoked: they may keep it under their own rules. We keep your authorization, this "
+    "revocation and your answers on file; to have your answers erased, write to privacy@trialbridge.example."
+)
 
 
 def client_ip(request):
@@ -33,20 +48,21 @@ def _patient_for_token(token):
     return patient
 
 
-@require_http_methods(["GET", "POST"])
-def sign(request):
-    patient = _pending_patient(request)
-    if patient is None:
-        messages.info(request, _("Start with a few questions about you first."))
-        return redirect("intake:wizard")
-    text = get_object_or_404(AuthorizationText.objects.published().order_by("-version")[:1])
-    language = (get_language() or "en")[:2]
+def _sign_page(request, patient, on_signed):
+    """Show the current text and take a signature over exactly that version."""
+    text = AuthorizationText.objects.current()
+    if text is None:
+        raise Http404
+    language = "es" if (get_language() or "en").startswith("es") else "en"
     form = SignForm(request.POST or None, patient=patient)
     if request.method == "POST" and form.is_valid():
+        shown = AuthorizationText.objects.filter(pk=request.POST.get("text_version_id")).first()
         try:
+            if shown is None:
+                raise ConsentError(_("Please sign the current text."))
             sign_authorization(
                 patient=patient,
-                text=AuthorizationText.objects.get(pk=request.POST.get("text_version_id", text.pk)),
+                text=shown,
                 language=language,
                 signed_name=form.cleaned_data["signed_name"],
                 relationship=form.cleaned_data["relationship"],
@@ -54,14 +70,44 @@ def sign(request):
                 ip_address=client_ip(request),
                 user_agent=request.META.get("HTTP_USER_AGENT", ""),
             )
-        except (ConsentError, AuthorizationText.DoesNotExist) as error:
-            form.add_error(None, str(error) if isinstance(error, ConsentError) else _("Please sign the current text."))
+        except ConsentError as error:
+            form.add_error(None, str(error))
         else:
-            del request.session[PENDING_PATIENT_KEY]
-            request.session[SIGNED_PATIENT_KEY] = patient.pk
-            return redirect("consent:done")
+            return on_signed()
     return render(request, "consent/sign.html", {"form": form, "text": text, "patient": patient,
                                                  "language": language})
+
+
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+def sign(request):
+    patient = _pending_patient(request)
+    if patient is None:
+        messages.info(request, _("Start with a few questions about you first."))
+        return redirect("intake:wizard")
+
+    def on_signed():
+        del request.session[PENDING_PATIENT_KEY]
+        request.session[SIGNED_PATIENT_KEY] = patient.pk
+        return redirect("consent:done")
+
+    return _sign_page(request, patient, on_signed)
+
+
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+def resign(request, token):
+    """Sign again from the status link: after revoking, after expiry, or when a new version requires it."""
+    patient = _patient_for_token(token)
+    if not needs_signature(patient):
+        messages.info(request, _("Your authorization is active. There is nothing to sign."))
+        return redirect("matches:patient_status", token=token)
+
+    def on_signed():
+        messages.success(request, _("Thank you. Your authorization is signed, and we are looking for trials for you."))
+        return redirect("matches:patient_status", token=token)
+
+    return _sign_page(request, patient, on_signed)
 
 
 def done(request):
@@ -69,8 +115,9 @@ def done(request):
     patient = Patient.objects.active().filter(pk=patient_id).first() if patient_id else None
     if patient is None:
         return redirect("intake:landing")
-    status_url = request.build_absolute_uri(patient_status_path(patient))
-    return render(request, "consent/done.html", {"patient": patient, "status_url": status_url})
+    token = patient.status_token()
+    status_url = request.build_absolute_uri(reverse("matches:patient_status", args=[token]))
+    return render(request, "consent/done.html", {"patient": patient, "status_url": status_url, "token": token})
 
 
 def patient_status_path(patient):
@@ -113,10 +160,9 @@ def revoke(request, token):
         except ConsentError as error:
             messages.info(request, str(error))
         else:
-            messages.success(request, _(
-                "Your authorization is revoked. TrialBridge has stopped looking for trials for you and has "
-                "taken your information out of every coordinator's list. Information already shared with a "
-                "study team before today may be kept by them under their own rules."))
+            # Say only what is true: TrialBridge stops; what study teams already received stays with them,
+            # and the answers stay on file until the patient asks for erasure.
+            messages.success(request, REVOKED_MESSAGE)
         return redirect("matches:patient_status", token=token)
     return render(request, "consent/revoke.html", {"form": form, "patient": patient, "token": token})
 

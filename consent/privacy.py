@@ -1,0 +1,25 @@
+"""Keep health data out of error reports.
+
+Django's error e-mails to ADMINS (and any error page shown with DEBUG on) include the request's
+POST data, cookies and every local variable of the traceback: a patient's name, answers or
+signature would ride along. This filter hides all of them, for every view, so no view can forget
+to opt in. Settings: DEFAULT_EXCEPTION_REPORTER_FILTER = "consent.privacy.HealthDataExceptionReporterFilter".
+"""
+
+from django.views.debug import SafeExceptionReporterFilter
+
+
+class HealthDataExceptionReporterFilter(SafeExceptionReporterFilter):
+    def is_active(self, request):
+        return True  # also with DEBUG on: a debug page can be screenshotted and pasted into a ticket
+
+    def get_post_parameters(self, request):
+        if request is None:
+            return {}
+        return {key: self.cleansed_substitute for key in request.POST}
+
+    def get_traceback_frame_variables(self, request, tb_frame):
+        return [(name, self.cleansed_substitute) for name in tb_frame.f_locals]
+
+    def get_safe_cookies(self, request):
+        return {key: self.cleansed_substitute for key in getattr(request, "COOKIES", {})}
