@@ -1,18 +1,20 @@
 """Matching runs and the coordinators' writes: the only code that writes Match and MatchEvent."""
 
+import calendar
 import logging
+import math
 from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.utils import timezone
 
 from consent.models import Authorization
 from intake.models import Patient
 from trials.eligibility import ENGINE_VERSION, evaluate
-from trials.models import Trial
+from trials.models import Site, Trial
 from trials.vocabulary import load_vocabulary
 
 from .models import Match, MatchEvent, Status, Trigger, Verdict
@@ -31,6 +33,11 @@ class RunResult:
     updated: int = 0
     skipped_reason: str = ""
 
+    def add(self, other):
+        self.evaluated += other.evaluated
+        self.created += other.created
+        self.updated += other.updated
+
 
 def consented_patients(now=None):
     return Patient.objects.active().filter(
@@ -38,72 +45,152 @@ def consented_patients(now=None):
     )
 
 
-def _evaluate(trial, patient, profile, today):
-    sites = list(trial.sites.all())
-    located = trial.site_locations(sites)
-    verdict = evaluate(trial.rule(sites=sites), profile, today=today, sites=located)
-    nearest = None
-    if verdict.nearest_site_index is not None:
-        nearest_pk = located[verdict.nearest_site_index].label
-        nearest = next(site for site in sites if site.pk == nearest_pk)
-    return Match(
-        patient=patient,
-        trial=trial,
-        verdict=verdict.outcome,
-        score=verdict.score,
-        reasons=verdict.to_dict()["reasons"],
-        questions=list(verdict.questions),
-        nearest_site=nearest,
-        nearest_site_km=verdict.nearest_site_km,
-        engine_version=ENGINE_VERSION,
-        evaluated_at=timezone.now(),
-        urgent=patient.urgent,
+# What the engine reads, and no more: trials and patients carry long texts and JSON the run never needs.
+TRIAL_FIELDS = ["pk", "overall_status", "min_age_years", "max_age_years", "sex", "condition_codes", "criteria"]
+PATIENT_FIELDS = ["pk", "birth_date", "sex", "condition_code", "latitude", "longitude", "postal_code",
+                  "travel_radius_km", "answers", "urgent"]
+EXISTING_FIELDS = ["pk", "patient_id", "trial_id", "status", *[f for f in ENGINE_FIELDS if f != "nearest_site"],
+                   "nearest_site_id"]
+
+
+@dataclass(frozen=True)
+class _SiteRow:
+    """The four things the engine needs of a site, without building a model instance per site."""
+
+    pk: int
+    latitude: float | None
+    longitude: float | None
+    status: str
+
+    @property
+    def is_recruiting(self):
+        return self.status == Trial.Status.RECRUITING
+
+
+class _PreparedTrial:
+    """A trial's rule tree and site locations, built once per run, not once per patient."""
+
+    __slots__ = ("pk", "rule", "located")
+
+    def __init__(self, trial, sites):
+        self.pk = trial.pk
+        self.rule = trial.rule(sites=sites)
+        self.located = trial.site_locations(sites)
+
+
+def _prepare(trials):
+    """Prepared trials with their sites, in two queries whatever their number."""
+    trials = list(trials)
+    sites = {}
+    rows = Site.objects.filter(trial_id__in=[t.pk for t in trials]).order_by("trial_id", "pk").values_list(
+        "trial_id", "pk", "latitude", "longitude", "status"
     )
+    for trial_id, pk, latitude, longitude, status in rows.iterator(chunk_size=5000):
+        sites.setdefault(trial_id, []).append(_SiteRow(pk, latitude, longitude, status))
+    return [_PreparedTrial(trial, sites.get(trial.pk, [])) for trial in trials]
+
+
+class _Fresh:
+    """One engine result, before it is known whether it will be written (rendering sentences is the costly part)."""
+
+    __slots__ = ("patient_id", "trial_id", "verdict", "urgent", "nearest_site_id")
+
+    def __init__(self, patient_id, trial_id, verdict, urgent, nearest_site_id):
+        self.patient_id, self.trial_id, self.verdict = patient_id, trial_id, verdict
+        self.urgent, self.nearest_site_id = urgent, nearest_site_id
+
+    def engine_values(self):
+        verdict = self.verdict
+        return {
+            "verdict": verdict.outcome,
+            "score": verdict.score,
+            "reasons": [reason.to_dict() for reason in verdict.reasons],
+            "questions": list(verdict.questions),
+            "nearest_site_id": self.nearest_site_id,
+            "nearest_site_km": verdict.nearest_site_km,
+            "engine_version": ENGINE_VERSION,
+            "urgent": self.urgent,
+        }
+
+
+def _evaluate(prepared, patient, profile, today):
+    verdict = evaluate(prepared.rule, profile, today=today, sites=prepared.located)
+    nearest = None if verdict.nearest_site_index is None else prepared.located[verdict.nearest_site_index].label
+    return _Fresh(patient.pk, prepared.pk, verdict, patient.urgent, nearest)
 
 
 def _upsert(fresh, existing, trigger):
     """Write fresh engine results: create new candidates, refresh old rows, keep every coordinator status.
 
-    A trial the engine now rules out keeps its row, marked not eligible, so its history stays.
-    A patient who signs again after revoking gets their withdrawn matches back as new.
+    `existing` maps (patient_id, trial_id) to the stored row's values (EXISTING_FIELDS). New rows the
+    engine rules out are not written; a stored row the engine now rules out keeps its row, marked not
+    eligible, so its history stays. A row whose results did not change is not touched, so running twice
+    writes nothing. A patient who signs again after revoking gets their withdrawn matches back as new.
+
+    One INSERT … ON CONFLICT DO UPDATE writes the engine's fields only: `status`, `first_matched_at` and
+    the rest of the coordinators' columns are never in its update list.
     """
     result = RunResult(evaluated=len(fresh))
-    to_create, to_update, events = [], [], []
-    for match in fresh:
-        old = existing.get((match.patient_id, match.trial_id))
-        if old is None:
-            if match.verdict == Verdict.NOT_ELIGIBLE:
-                continue
-            match.trigger = trigger
-            to_create.append(match)
+    now = timezone.now()
+    rows, new_keys, reinstated = [], set(), []
+    for item in fresh:
+        key = (item.patient_id, item.trial_id)
+        old = existing.get(key)
+        if old is None and item.verdict.outcome == Verdict.NOT_ELIGIBLE:
             continue
-        changed = any(getattr(old, f) != getattr(match, f) for f in ENGINE_FIELDS if f != "evaluated_at")
-        for field in ENGINE_FIELDS:
-            setattr(old, field, getattr(match, field))
-        if old.status == Status.WITHDRAWN:
-            old.status, old.status_changed_at, old.trigger = Status.NEW, timezone.now(), trigger
-            events.append(MatchEvent(match=old, kind=MatchEvent.Kind.SYSTEM, from_status=Status.WITHDRAWN,
-                                     to_status=Status.NEW, note="Authorization signed again."))
-            changed = True
-        if changed:
-            old.trigger = trigger
-            to_update.append(old)
-    Match.objects.bulk_create(to_create)
-    Match.objects.bulk_update(to_update, ENGINE_FIELDS + ["status", "status_changed_at", "trigger"])
-    wanted = {(m.patient_id, m.trial_id) for m in to_create}
-    if wanted:
-        # bulk_create sets no primary keys on SQLite before 3.35 and on some backends; read them back.
-        created = Match.objects.filter(
-            patient_id__in={key[0] for key in wanted}, trial_id__in={key[1] for key in wanted}
+        values = item.engine_values()
+        if old is not None:
+            if old["status"] == Status.WITHDRAWN:
+                reinstated.append(old["pk"])
+            elif all(old[name] == value for name, value in values.items()):
+                continue
+        else:
+            new_keys.add(key)
+        rows.append(Match(patient_id=item.patient_id, trial_id=item.trial_id, trigger=trigger, evaluated_at=now,
+                          first_matched_at=now, status_changed_at=now, **values))
+    if rows:
+        Match.objects.bulk_create(
+            rows, batch_size=500, update_conflicts=True, unique_fields=["patient", "trial"],
+            update_fields=ENGINE_FIELDS + ["trigger"],
         )
-        events += [
-            MatchEvent(match=m, kind=MatchEvent.Kind.CREATED, to_status=m.status, note=str(Trigger(trigger).label))
-            for m in created
-            if (m.patient_id, m.trial_id) in wanted
-        ]
-    MatchEvent.objects.bulk_create(events)
-    result.created, result.updated = len(to_create), len(to_update)
+    events = []
+    if reinstated:
+        Match.objects.filter(pk__in=reinstated).update(status=Status.NEW, status_changed_at=now)
+        events += [MatchEvent(match_id=pk, kind=MatchEvent.Kind.SYSTEM, from_status=Status.WITHDRAWN,
+                              to_status=Status.NEW, note="Authorization signed again.", at=now) for pk in reinstated]
+    created = [m for m in rows if (m.patient_id, m.trial_id) in new_keys]
+    if created and any(m.pk is None for m in created):
+        # Backends that return no primary keys from an upsert: read them back.
+        pks = dict(
+            ((patient_id, trial_id), pk) for pk, patient_id, trial_id in Match.objects.filter(
+                patient_id__in={m.patient_id for m in created}, trial_id__in={m.trial_id for m in created}
+            ).values_list("pk", "patient_id", "trial_id")
+        )
+        for m in created:
+            m.pk = pks[(m.patient_id, m.trial_id)]
+    label = str(Trigger(trigger).label)
+    events += [MatchEvent(match_id=m.pk, kind=MatchEvent.Kind.CREATED, to_status=Status.NEW, note=label, at=now)
+               for m in created]
+    MatchEvent.objects.bulk_create(events, batch_size=1000)
+    result.created, result.updated = len(created), len(rows) - len(created)
     return result
+
+
+def _existing(**filters):
+    return {(row["patient_id"], row["trial_id"]): row
+            for row in Match.objects.filter(**filters).values(*EXISTING_FIELDS)}
+
+
+def candidate_trial_ids(patient, today):
+    """Trials the database says this patient could fit, plus those they already have a match with.
+
+    The second set lets a trial that stopped fitting (closed, criteria changed) be marked, not forgotten.
+    """
+    codes = sorted(load_vocabulary().ancestors(patient.condition_code))
+    candidates = Trial.objects.candidates_for(condition_codes=codes, age_years=patient.age_on(today), sex=patient.sex)
+    ids = set(candidates.values_list("pk", flat=True))
+    ids.update(Match.objects.filter(patient_id=patient.pk).values_list("trial_id", flat=True))
+    return ids
 
 
 def match_patient(patient_id, *, trigger=Trigger.NEW_INTAKE, today=None):
@@ -118,40 +205,35 @@ def match_patient(patient_id, *, trigger=Trigger.NEW_INTAKE, today=None):
        and upsert one Match per trial.
     """
     today = today or timezone.localdate()
-    patient = Patient.objects.active().filter(pk=patient_id).first()
-    if patient is None or not consented_patients().filter(pk=patient_id).exists():
+    patient = consented_patients().filter(pk=patient_id).only(*PATIENT_FIELDS).first()
+    if patient is None:
         return RunResult(skipped_reason="no valid authorization")
-    vocabulary = load_vocabulary()
-    codes = sorted(vocabulary.ancestors(patient.condition_code))
-    candidates = Trial.objects.candidates_for(
-        condition_codes=codes, age_years=patient.age_on(today), sex=patient.sex
-    )
-    already = Match.objects.filter(patient=patient).values("trial_id")
-    trials = Trial.objects.filter(Q(pk__in=candidates.values("pk")) | Q(pk__in=already)).prefetch_related("sites")
+    trial_ids = sorted(candidate_trial_ids(patient, today))
     profile = patient.profile()
-    fresh = [_evaluate(trial, patient, profile, today) for trial in trials]
+    fresh = []
+    for start in range(0, len(trial_ids), 5000):  # bounded IN lists, whatever the registry's size
+        trials = Trial.objects.filter(pk__in=trial_ids[start:start + 5000]).only(*TRIAL_FIELDS).order_by()
+        fresh += [_evaluate(prepared, patient, profile, today) for prepared in _prepare(trials)]
 
     with transaction.atomic():
-        locked = Patient.objects.select_for_update().get(pk=patient_id)
+        locked = Patient.objects.select_for_update().only("pk").get(pk=patient_id)
         if not consented_patients().filter(pk=patient_id).exists():
             return RunResult(skipped_reason="authorization revoked during the run")
-        existing = {(m.patient_id, m.trial_id): m for m in Match.objects.filter(patient=patient)}
-        result = _upsert(fresh, existing, trigger)
-        locked.matched_at = timezone.now()
-        locked.save(update_fields=["matched_at"])
+        result = _upsert(fresh, _existing(patient_id=patient_id), trigger)
+        Patient.objects.filter(pk=locked.pk).update(matched_at=timezone.now())
     log.info("matched patient=%s evaluated=%s created=%s updated=%s", patient_id, result.evaluated,
              result.created, result.updated)
     return result
 
 
 def _birth_date_window(trial, today):
-    """Birth dates that put a patient inside the trial's age window today (whole years)."""
+    """Birth dates that put a patient inside the trial's age window today (whole years, erring wide)."""
     window = Q()
     if trial.max_age_years is not None:
-        oldest = int(trial.max_age_years) + 1
+        oldest = math.floor(trial.max_age_years) + 1
         window &= Q(birth_date__gt=_years_before(today, oldest))
     if trial.min_age_years is not None:
-        window &= Q(birth_date__lte=_years_before(today, int(trial.min_age_years)))
+        window &= Q(birth_date__lte=_years_before(today, math.floor(trial.min_age_years)))
     return window
 
 
@@ -162,55 +244,64 @@ def _years_before(day, years):
         return date(day.year - years, 3, 1)
 
 
-def match_trial(trial_id, *, trigger=Trigger.TRIAL_CHANGED, today=None, chunk_size=None):
-    """Match one trial against every consented patient, in chunks, keeping memory bounded.
-
-    Patients are streamed by primary key, chunk_size at a time; each chunk is evaluated, then
-    written in its own transaction after locking those patients' rows and re-checking consent.
-    """
-    today = today or timezone.localdate()
-    chunk_size = chunk_size or settings.MATCH_CHUNK_SIZE
-    trial = Trial.objects.filter(pk=trial_id).prefetch_related("sites").first()
-    if trial is None:
-        return RunResult(skipped_reason="no such trial")
-    vocabulary = load_vocabulary()
+def candidate_patients(trial, today):
+    """Consented patients the database says could fit this trial, plus those already matched to it."""
     codes = set()
+    vocabulary = load_vocabulary()
     for code in trial.condition_codes or []:
         codes |= set(vocabulary.descendants(code))
-    already = Match.objects.filter(trial=trial).values("patient_id")
+    already = Q(pk__in=Match.objects.filter(trial_id=trial.pk).values("patient_id"))
     if trial.overall_status == Trial.Status.RECRUITING and codes:
         wanted = Q(condition_code__in=sorted(codes)) & _birth_date_window(trial, today)
         if trial.sex != Trial.Sex.ALL:
             wanted &= Q(sex=trial.sex.lower())
-        wanted |= Q(pk__in=already)
+        wanted |= already
     else:
-        wanted = Q(pk__in=already)  # not recruiting: only refresh what exists
-    patients = consented_patients().filter(wanted).order_by("pk")
+        wanted = already  # not recruiting (or lists no condition): only refresh what exists
+    return consented_patients().filter(wanted)
+
+
+def match_trial(trial_id, *, trigger=Trigger.TRIAL_CHANGED, today=None, chunk_size=None):
+    """Match one trial against every consented patient, in chunks, keeping memory bounded.
+
+    1. Build the trial's rule and site locations once.
+    2. Stream the candidate patients' ids (one query, read in batches, never the whole list at once).
+    3. For each chunk: load those patients, evaluate, then in one transaction lock their rows, drop any
+       whose authorization was revoked meanwhile, and upsert their matches.
+    """
+    today = today or timezone.localdate()
+    chunk_size = chunk_size or settings.MATCH_CHUNK_SIZE
+    trial = Trial.objects.filter(pk=trial_id).only(*TRIAL_FIELDS).first()
+    if trial is None:
+        return RunResult(skipped_reason="no such trial")
+    (prepared,) = _prepare([trial])
+    ids = candidate_patients(trial, today).order_by("pk").values_list("pk", flat=True)
     total = RunResult()
-    last_pk = 0
-    while True:
-        chunk = list(patients.filter(pk__gt=last_pk)[:chunk_size])
-        if not chunk:
-            break
-        last_pk = chunk[-1].pk
-        fresh = {p.pk: _evaluate(trial, p, p.profile(), today) for p in chunk}
+    for chunk_ids in _batches(ids.iterator(chunk_size=chunk_size), chunk_size):
+        patients = Patient.objects.filter(pk__in=chunk_ids).only(*PATIENT_FIELDS).order_by()
+        fresh = {p.pk: _evaluate(prepared, p, p.profile(), today) for p in patients}
         with transaction.atomic():
-            still_consented = set(
-                consented_patients().filter(pk__in=list(fresh)).values_list("pk", flat=True)
+            locked = list(
+                consented_patients().filter(pk__in=chunk_ids).order_by("pk").select_for_update()
+                .values_list("pk", flat=True)
             )
-            list(Patient.objects.select_for_update().filter(pk__in=sorted(still_consented)).values_list("pk"))
-            existing = {
-                (m.patient_id, m.trial_id): m
-                for m in Match.objects.filter(trial=trial, patient_id__in=still_consented)
-            }
-            result = _upsert([fresh[pk] for pk in sorted(still_consented)], existing, trigger)
-        total.evaluated += result.evaluated
-        total.created += result.created
-        total.updated += result.updated
+            existing = _existing(trial_id=trial.pk, patient_id__in=locked)
+            total.add(_upsert([fresh[pk] for pk in locked if pk in fresh], existing, trigger))
     Trial.objects.filter(pk=trial.pk).update(matched_at=timezone.now())
     log.info("matched trial=%s evaluated=%s created=%s updated=%s", trial_id, total.evaluated, total.created,
              total.updated)
     return total
+
+
+def _batches(iterable, size):
+    batch = []
+    for item in iterable:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def withdraw_patient_matches(patient_id):
@@ -239,20 +330,17 @@ def add_note(*, match, by, note):
 def stale_patient_ids(*, include_aged=False, today=None):
     """Consented patients whose matches are out of date.
 
-    Never matched, answers changed since the last match, matched by an older engine, or (once a
-    day) having a birthday today, which can move them across an age bound.
+    Never matched, answers changed since the last match, any match written by another engine version,
+    or (once a day) having a birthday today, which can move them across an age bound.
     """
     today = today or timezone.localdate()
-    patients = consented_patients()
-    stale = (
-        Q(matched_at__isnull=True)
-        | Q(matched_at__lt=models.F("answers_changed_at"))
-        | Q(matches__engine_version__lt=ENGINE_VERSION)
-        | Q(matches__engine_version__gt=ENGINE_VERSION)
-    )
+    other_engine = Match.objects.filter(patient_id=models.OuterRef("pk")).exclude(engine_version=ENGINE_VERSION)
+    stale = Q(matched_at__isnull=True) | Q(matched_at__lt=models.F("answers_changed_at")) | Exists(other_engine)
     if include_aged:
         stale |= Q(birth_date__month=today.month, birth_date__day=today.day)
-    return list(patients.filter(stale).values_list("pk", flat=True).distinct())
+        if today.month == 3 and today.day == 1 and not calendar.isleap(today.year):
+            stale |= Q(birth_date__month=2, birth_date__day=29)  # their birthday counts from 1 March
+    return list(consented_patients().filter(stale).order_by("pk").values_list("pk", flat=True))
 
 
 def stale_trial_ids():
