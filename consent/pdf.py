@@ -34,7 +34,7 @@ def authorization_pdf(authorization):
     pdf.set_auto_page_break(auto=True, margin=18)
     pdf.add_page()
     pdf.set_font("Helvetica", size=10)
-    pdf.multi_cell(0, 5, latin1(authorization.snapshot))
+    pdf.multi_cell(0, 5, latin1(authorization.snapshot), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     rows = [
         (labels["reference"], authorization.patient.reference),
@@ -52,5 +52,5 @@ def authorization_pdf(authorization):
         rows.append((labels["revoked"], authorization.revocation.revoked_at.strftime("%Y-%m-%d %H:%M:%S")))
     pdf.set_font("Helvetica", size=9)
     for label, value in rows:
-        pdf.multi_cell(0, 5, latin1(f"{label}: {value}"))
+        pdf.multi_cell(0, 5, latin1(f"{label}: {value}"), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
