@@ -54,7 +54,7 @@ def _sign_page(request, patient, on_signed):
     if text is None:
         raise Http404
     language = "es" if (get_language() or "en").startswith("es") else "en"
-    form = SignForm(request.POST or None, patient=patient)
+    form = SignForm(request.POST if request.method == "POST" else None, patient=patient)
     if request.method == "POST" and form.is_valid():
         shown = AuthorizationText.objects.filter(pk=request.POST.get("text_version_id")).first()
         try:
@@ -152,7 +152,7 @@ def revoke(request, token):
     if current_authorization(patient) is None and not patient.authorizations.filter(revocation__isnull=True).exists():
         messages.info(request, _("Your authorization is already revoked or has expired."))
         return redirect("matches:patient_status", token=token)
-    form = RevokeForm(request.POST or None)
+    form = RevokeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             revoke_authorization(patient=patient, ip_address=client_ip(request),

@@ -7,9 +7,10 @@ from tests.conftest import sign
 
 
 @pytest.fixture
-def matched_lung_patient(lung_patient, lung_trial):
+def matched_lung_patient(lung_patient, lung_trial, django_capture_on_commit_callbacks):
     """A signed adult patient with one match in the oncology queue (tasks run in-process)."""
-    sign(lung_patient)
+    with django_capture_on_commit_callbacks(execute=True):
+        sign(lung_patient)
     assert lung_patient.matches.count() == 1
     return lung_patient
 
