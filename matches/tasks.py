@@ -60,8 +60,8 @@ __all__ = ["match_patient", "match_trial", "sweep", "queue_match_patient", "queu
 
 # --- The new-match digest (issue 7) ------------------------------------------------------------
 
-from . import monitoring  # noqa: E402,F401 - connects the task failure / heartbeat handlers in every worker
-from . import notifications  # noqa: E402
+# monitoring connects the task failure / heartbeat handlers in every worker, which all import this module.
+from . import monitoring, notifications  # noqa: E402,F401
 
 
 @shared_task(**RETRY)
