@@ -256,8 +256,8 @@ class ConditionForm(WordedForm):
     condition_text = forms.CharField(
         label=_("Type your condition"), required=False, max_length=120,
         widget=forms.TextInput(attrs={"list": "condition-suggestions", "autocomplete": "off"}),
-        help_text=_("Any name you know works, in English or Spanish: for example \"NSCLC\", \"cáncer de mama\", "
-                    "\"depression\"."),
+        help_text=_("Any name you know works, in English or Spanish: for example “NSCLC”, “cáncer de mama”, "
+                    "“depression”."),
     )
     condition_code = forms.ChoiceField(
         label=_("Or choose it from the list"), choices=(), required=False,
@@ -281,7 +281,7 @@ class ConditionForm(WordedForm):
                 raise forms.ValidationError(_("Type your condition or choose it from the list."))
             code = find_condition(text)
             if code is None:
-                self.add_error("condition_text", _("We did not recognise \"%(text)s\". Try another name or "
+                self.add_error("condition_text", _("We did not recognise “%(text)s”. Try another name or "
                                                    "choose from the list.") % {"text": text})
             cleaned["condition_code"] = code
         return cleaned
