@@ -1,7 +1,19 @@
-from django.contrib import admin
+import json
 
-from .models import Site, Trial, TrialTeam
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from . import services
+from .models import ImportRun, Site, Trial, TrialTeam
 from .services import trial_matching_inputs_changed
+
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 
 class SiteInline(admin.TabularInline):
@@ -25,27 +37,68 @@ class CuratedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class MappedFilter(admin.SimpleListFilter):
+    title = "condition codes"
+    parameter_name = "mapped"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Mapped to vocabulary codes"), ("no", "No codes (will not match)"),
+                ("partly", "Some listed conditions unmapped")]
+
+    def queryset(self, request, queryset):
+        no_codes = Q(condition_codes=[]) | Q(condition_codes__isnull=True)
+        if self.value() == "yes":
+            return queryset.exclude(no_codes)
+        if self.value() == "no":
+            return queryset.filter(no_codes)
+        if self.value() == "partly":
+            return queryset.exclude(no_codes).exclude(unmapped_conditions=[])
+        return queryset
+
+
+class PendingSuggestionsFilter(admin.SimpleListFilter):
+    title = "suggested criteria"
+    parameter_name = "suggestions"
+
+    def lookups(self, request, model_admin):
+        return [("pending", "Has suggestions to review")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "pending":
+            return queryset.filter(criteria_suggestions__icontains='"status": "pending"')
+        return queryset
+
+
 @admin.register(Trial)
 class TrialAdmin(admin.ModelAdmin):
     list_display = ["ref", "short_title", "overall_status", "team", "source", "min_age_years", "max_age_years",
-                    "sex", "site_count", "matched_at"]
-    list_filter = ["overall_status", "source", "team", "sex", CuratedFilter]
+                    "sex", "site_count", "codes", "items", "matched_at"]
+    list_filter = ["overall_status", "source", MappedFilter, CuratedFilter, PendingSuggestionsFilter, "team", "sex"]
     search_fields = ["ref", "title", "conditions", "condition_codes", "sponsor"]
     inlines = [SiteInline]
+    actions = ["reimport_from_file"]
     readonly_fields = ["created_at", "updated_at", "criteria_changed_at", "matched_at", "record_version",
-                       "record_sha256", "unmapped_conditions"]
+                       "record_sha256", "unmapped_conditions", "import_origin", "import_run", "understood_items",
+                       "suggestions_link"]
     fieldsets = [
         (None, {"fields": ["ref", "source", "title", "title_es", "brief_summary", "brief_summary_es", "sponsor", "team"]}),
         ("Who can take part", {"fields": ["overall_status", "phases", "conditions", "condition_codes",
                                           "unmapped_conditions", "min_age_years", "max_age_years", "sex",
                                           "healthy_volunteers"]}),
-        ("Criteria", {"fields": ["criteria", "criteria_suggestions", "eligibility_text"]}),
+        ("Criteria", {"fields": ["criteria", "suggestions_link", "understood_items", "eligibility_text"]}),
         ("Record", {"fields": ["keywords", "contacts", "last_update_date", "record_version", "record_sha256",
-                               "created_at", "updated_at", "criteria_changed_at", "matched_at"]}),
+                               "import_origin", "import_run", "created_at", "updated_at", "criteria_changed_at",
+                               "matched_at"]}),
     ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("team")
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/suggestions/", self.admin_site.admin_view(self.suggestions_view),
+                 name="trials_trial_suggestions"),
+        ] + super().get_urls()
 
     @admin.display(description="title")
     def short_title(self, trial):
@@ -55,10 +108,145 @@ class TrialAdmin(admin.ModelAdmin):
     def site_count(self, trial):
         return trial.sites.count()
 
+    @admin.display(description="codes")
+    def codes(self, trial):
+        return ", ".join(trial.condition_codes or []) or "—"
+
+    @admin.display(description="items understood")
+    def items(self, trial):
+        total = trial.items_understood + trial.items_not_understood
+        return f"{trial.items_understood}/{total}" if total else "—"
+
+    @admin.display(description="eligibility items")
+    def understood_items(self, trial):
+        if not trial.eligibility_items:
+            return "—"
+        rows = format_html("<p>{} of {} items understood.</p>", trial.items_understood,
+                           trial.items_understood + trial.items_not_understood)
+        for item in trial.eligibility_items:
+            rows += format_html("<div>{} <b>{}</b>: {}</div>", "✓" if item["understood"] else "✗",
+                                item["section"], item["text"])
+        return rows
+
+    @admin.display(description="suggested criteria")
+    def suggestions_link(self, trial):
+        if not trial.pk or not trial.criteria_suggestions:
+            return "—"
+        pending = sum(1 for s in trial.criteria_suggestions if s.get("status") == "pending")
+        return format_html('<a href="{}">Review {} suggestions ({} pending)</a>',
+                           reverse("admin:trials_trial_suggestions", args=[trial.pk]),
+                           len(trial.criteria_suggestions), pending)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # After the inlines too: sites are matching inputs (distance, travel radius).
         trial_matching_inputs_changed(form.instance)
+
+    @admin.action(description="Re-import from file (background)")
+    def reimport_from_file(self, request, queryset):
+        by_run, by_path, lost = {}, {}, []
+        for trial in queryset.filter(source=Trial.Source.CTGOV).select_related("import_run"):
+            if trial.import_run_id and trial.import_run.payload is not None:
+                by_run.setdefault(trial.import_run, []).append(trial.ref)
+            elif trial.import_origin:
+                # "archive.tar.gz:member" or "file.jsonl line 3" → the file on the server
+                source = trial.import_origin.split(" line ")[0].split("[")[0]
+                source = source.split(".tar.gz:")[0] + ".tar.gz" if ".tar.gz:" in source else source
+                by_path.setdefault(source, []).append(trial.ref)
+            else:
+                lost.append(trial.ref)
+        for run, refs in by_run.items():
+            services.start_import_run(filename=run.filename, payload=bytes(run.payload), only_refs=refs, force=True,
+                                      user=request.user)
+        for source, refs in by_path.items():
+            services.start_import_run(filename=source.rsplit("/", 1)[-1], source_path=source, only_refs=refs,
+                                      force=True, user=request.user)
+        queued = len(by_run) + len(by_path)
+        if queued:
+            self.message_user(request, f"Queued {queued} re-import(s); see Import runs for the result.")
+        if lost:
+            self.message_user(request, f"No file known for: {', '.join(lost[:20])}", level=messages.WARNING)
+
+    def suggestions_view(self, request, pk):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        trial = get_object_or_404(Trial, pk=pk)
+        errors = []
+        if request.method == "POST":
+            accepted, rejected = {}, []
+            for index, _suggestion in enumerate(trial.criteria_suggestions or []):
+                decision = request.POST.get(f"decision-{index}", "")
+                if decision == "accept":
+                    try:
+                        accepted[index] = json.loads(request.POST.get(f"rule-{index}", ""))
+                    except ValueError as exc:
+                        errors.append(f"suggestion {index}: not JSON ({exc})")
+                elif decision == "reject":
+                    rejected.append(index)
+            if not errors:
+                try:
+                    services.decide_suggestions(trial=trial, accepted=accepted, rejected=rejected)
+                except ValueError as exc:
+                    errors = exc.args[0] if isinstance(exc.args[0], list) else [str(exc)]
+                else:
+                    self.message_user(request, f"{len(accepted)} accepted, {len(rejected)} rejected.")
+                    return redirect("admin:trials_trial_suggestions", pk=trial.pk)
+        rows = [{"index": i, **s, "rule_json": json.dumps(s.get("accepted_rule") or s["rule"])}
+                for i, s in enumerate(trial.criteria_suggestions or [])]
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "trial": trial,
+                   "original": trial, "rows": rows, "errors": errors, "title": f"Suggested criteria: {trial.ref}",
+                   "criteria_json": json.dumps(trial.criteria, indent=1) if trial.criteria else ""}
+        return TemplateResponse(request, "admin/trials/trial/suggestions.html", context)
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(help_text="API v2 JSON (study, array, API page, JSON Lines; .gz too) or legacy XML "
+                                     "(.xml or .tar.gz of them).")
+    force = forms.BooleanField(required=False, help_text="Re-apply records even when unchanged.")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("Files up to 200 MB; import larger ones with manage.py import_ctgov.")
+        return upload
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "filename", "state", "created_by", "counts", "finished_at"]
+    list_filter = ["state"]
+    readonly_fields = ["filename", "source_path", "only_refs", "force", "state", "created_by", "created_at",
+                       "started_at", "finished_at", "report_block"]
+    fields = readonly_fields
+
+    @admin.display(description="result")
+    def counts(self, run):
+        s = run.summary or {}
+        if not s:
+            return "—"
+        return (f"read {s.get('read', 0)}, created {s.get('created', 0)}, updated {s.get('updated', 0)}, "
+                f"unchanged {s.get('unchanged', 0)}, skipped {s.get('skipped', 0)}")
+
+    @admin.display(description="report")
+    def report_block(self, run):
+        return format_html("<pre style='white-space: pre-wrap'>{}</pre>", run.report or "Not finished yet.")
+
+    def has_change_permission(self, request, obj=None):
+        return False if obj is not None else super().has_change_permission(request, obj)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ImportUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            run = services.start_import_run(filename=upload.name, payload=upload.read(),
+                                            force=form.cleaned_data["force"], user=request.user)
+            self.message_user(request, f"Import of {upload.name} queued; this page shows its result when done.")
+            return redirect("admin:trials_importrun_change", run.pk)
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
+                   "title": "Import trials from ClinicalTrials.gov"}
+        return TemplateResponse(request, "admin/trials/importrun/upload.html", context)
 
 
 @admin.register(TrialTeam)

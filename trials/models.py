@@ -57,6 +57,12 @@ class Trial(models.Model):
         COMPLETED = "COMPLETED", _("Completed")
         WITHDRAWN = "WITHDRAWN", _("Withdrawn")
         UNKNOWN = "UNKNOWN", _("Unknown")
+        # Expanded-access records from ClinicalTrials.gov: nothing to recruit into, kept as the registry says.
+        AVAILABLE = "AVAILABLE", _("Available (expanded access)")
+        NO_LONGER_AVAILABLE = "NO_LONGER_AVAILABLE", _("No longer available")
+        TEMPORARILY_NOT_AVAILABLE = "TEMPORARILY_NOT_AVAILABLE", _("Temporarily not available")
+        APPROVED_FOR_MARKETING = "APPROVED_FOR_MARKETING", _("Approved for marketing")
+        WITHHELD = "WITHHELD", _("Withheld")
 
     class Sex(models.TextChoices):
         ALL = "ALL", _("All")
@@ -91,12 +97,26 @@ class Trial(models.Model):
     criteria = models.JSONField(
         null=True, blank=True, help_text="Curated rule tree in the criteria language, beyond age, sex and condition."
     )
-    criteria_suggestions = models.JSONField(default=list, blank=True)
+    criteria_suggestions = models.JSONField(
+        default=list, blank=True,
+        help_text="Read out of the eligibility text by the importer; applied only when an admin accepts them.",
+    )
+    eligibility_items = models.JSONField(
+        default=list, blank=True, help_text='The eligibility text split into items: {"section", "text", "understood"}.'
+    )
+    items_understood = models.PositiveIntegerField(default=0)
+    items_not_understood = models.PositiveIntegerField(default=0)
     contacts = models.JSONField(default=list, blank=True)
     team = models.ForeignKey(TrialTeam, null=True, blank=True, on_delete=models.SET_NULL, related_name="trials")
     last_update_date = models.DateField(null=True, blank=True)
     record_version = models.CharField(max_length=40, blank=True)
     record_sha256 = models.CharField(max_length=64, blank=True)
+    import_origin = models.CharField(
+        max_length=500, blank=True, help_text="File (and archive member or line) the record was last imported from."
+    )
+    import_run = models.ForeignKey(
+        "ImportRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="trials", editable=False
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     # Bumped whenever anything the engine reads changes; the sweep re-matches trials whose
@@ -206,3 +226,37 @@ class Site(models.Model):
     @property
     def is_recruiting(self):
         return self.status == Trial.Status.RECRUITING
+
+
+class ImportRun(models.Model):
+    """One ClinicalTrials.gov import started from the admin: the file, and what came of it.
+
+    The uploaded bytes live in the database, not on local disk, so a worker on any machine can run it.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    filename = models.CharField(max_length=255)
+    payload = models.BinaryField(null=True, editable=False)
+    source_path = models.CharField(
+        max_length=500, blank=True, help_text="A file on the server, for re-imports of trials imported by command."
+    )
+    only_refs = models.JSONField(default=list, blank=True, help_text="Import only these NCT ids (empty: all).")
+    force = models.BooleanField(default=False, help_text="Re-apply records even when unchanged.")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED, db_index=True)
+    summary = models.JSONField(default=dict, blank=True)
+    report = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.filename} ({self.get_state_display()})"

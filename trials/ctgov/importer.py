@@ -1,0 +1,248 @@
+"""Write ClinicalTrials.gov records into trials: one transaction per study, upsert by NCT id.
+
+A record's hash (of the record itself plus the importer's version) is stored on the trial, so
+re-importing an unchanged record writes nothing and queues nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import xml.etree.ElementTree as ET
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+
+from trials.eligibility import validate_rule
+from trials.models import Site, Trial
+from trials.services import trial_matching_inputs_changed
+
+from .mapping import RecordError, from_v2, from_xml
+from .readers import V2, RawRecord
+
+log = logging.getLogger(__name__)
+
+# Bump when the mapping changes what a record becomes: every record then counts as changed once.
+IMPORTER_VERSION = "ctgov-import-1"
+CREATED, UPDATED, UNCHANGED, SKIPPED = "created", "updated", "unchanged", "skipped"
+
+
+@dataclass
+class Summary:
+    read: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: list = field(default_factory=list)  # (origin, nct_id, reason)
+    mapped: int = 0  # imported trials (created/updated) with at least one condition code
+    unmapped: int = 0
+    unmapped_conditions: Counter = field(default_factory=Counter)
+    suggestions: Counter = field(default_factory=Counter)
+    items_understood: int = 0
+    items_not_understood: int = 0
+
+    def skip_reasons(self) -> Counter:
+        return Counter(_reason_kind(reason) for _, _, reason in self.skipped)
+
+    def to_dict(self) -> dict:
+        return {
+            "read": self.read, "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+            "skipped": len(self.skipped), "skip_reasons": dict(self.skip_reasons()),
+            "skipped_records": [{"origin": o, "nct_id": n, "reason": r} for o, n, r in self.skipped[:500]],
+            "mapped": self.mapped, "unmapped": self.unmapped,
+            "top_unmapped_conditions": self.unmapped_conditions.most_common(20),
+            "suggestions": dict(sorted(self.suggestions.items())),
+            "items_understood": self.items_understood, "items_not_understood": self.items_not_understood,
+        }
+
+    def lines(self, *, max_skips=50) -> list[str]:
+        out = [
+            f"read {self.read}, created {self.created}, updated {self.updated}, unchanged {self.unchanged}, "
+            f"skipped {len(self.skipped)}",
+        ]
+        for reason, count in self.skip_reasons().most_common():
+            out.append(f"  skipped {count}: {reason}")
+        for origin, nct_id, reason in self.skipped[:max_skips]:
+            out.append(f"    {origin} {nct_id or '(no NCT id)'}: {reason}")
+        if len(self.skipped) > max_skips:
+            out.append(f"    … and {len(self.skipped) - max_skips} more")
+        out.append(f"conditions: {self.mapped} trials mapped to vocabulary codes, {self.unmapped} unmapped")
+        if self.suggestions:
+            kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(self.suggestions.items()))
+            out.append(f"suggestions: {sum(self.suggestions.values())} ({kinds})")
+        total = self.items_understood + self.items_not_understood
+        if total:
+            out.append(f"eligibility items: {self.items_understood} of {total} understood")
+        return out
+
+
+class _Known:
+    """The stored hashes of imported trials, read once: re-importing an unchanged corpus costs no query per study.
+
+    Only a shortcut for "unchanged": anything else goes through upsert_study, which re-checks under a row lock.
+    """
+
+    def __init__(self):
+        self._hashes = None
+
+    def unchanged(self, ref, digest):
+        if self._hashes is None:
+            self._hashes = dict(
+                Trial.objects.filter(source=Trial.Source.CTGOV).values_list("ref", "record_sha256").iterator()
+            )
+        return self._hashes.get(ref) == digest
+
+
+def _reason_kind(reason: str) -> str:
+    """Group skip reasons for the summary: 'malformed minimum age '18 Yrs'' → 'malformed minimum age'."""
+    return reason.split(" '")[0].split(": ")[0].split(" (")[0]
+
+
+def record_hash(raw: RawRecord) -> str:
+    if raw.kind == V2:
+        body = json.dumps(raw.payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    else:
+        body = raw.payload
+    return hashlib.sha256(IMPORTER_VERSION.encode() + b"\0" + body).hexdigest()
+
+
+def parse(raw: RawRecord):
+    """The mapped StudyData of a raw record; RecordError when it cannot be imported."""
+    if raw.error:
+        raise RecordError(raw.error, raw.nct_id)
+    if raw.kind == V2:
+        return from_v2(raw.payload)
+    try:
+        root = ET.fromstring(raw.payload)
+    except ET.ParseError as exc:
+        raise RecordError(f"broken XML: {exc}", raw.nct_id) from None
+    return from_xml(root)
+
+
+def import_records(records, *, only_refs=None, force=False, run=None, progress=None) -> Summary:
+    """Import raw records one study at a time; a bad record is skipped with its reason, the rest goes on."""
+    summary = Summary()
+    only = set(only_refs or ())
+    known = _Known()
+    for raw in records:
+        if progress:
+            progress()
+        if only and raw.nct_id and raw.nct_id not in only:
+            continue
+        try:
+            study = parse(raw)
+        except RecordError as exc:
+            if only and exc.nct_id not in only:
+                continue
+            summary.read += 1
+            summary.skipped.append((raw.origin, exc.nct_id or raw.nct_id, exc.reason))
+            continue
+        if only and study.ref not in only:
+            continue
+        summary.read += 1
+        try:
+            digest = record_hash(raw)
+            if not force and known.unchanged(study.ref, digest):
+                outcome, reason = UNCHANGED, ""
+            else:
+                outcome, reason = upsert_study(study, digest=digest, origin=raw.origin, run=run, force=force)
+        except DatabaseError as exc:
+            # The study's transaction rolled back: nothing of it was written.
+            log.warning("ctgov import: %s refused by the database (%s)", study.ref, type(exc).__name__)
+            outcome, reason = SKIPPED, f"database refused the record: {str(exc).splitlines()[0][:120]}"
+        if outcome == SKIPPED:
+            summary.skipped.append((raw.origin, study.ref, reason))
+            continue
+        if outcome == UNCHANGED:
+            summary.unchanged += 1
+            continue
+        setattr(summary, outcome, getattr(summary, outcome) + 1)
+        if study.condition_codes:
+            summary.mapped += 1
+        else:
+            summary.unmapped += 1
+        summary.unmapped_conditions.update(study.unmapped_conditions)
+        summary.suggestions.update(s["kind"] for s in study.suggestions)
+        summary.items_understood += sum(1 for i in study.eligibility_items if i["understood"])
+        summary.items_not_understood += sum(1 for i in study.eligibility_items if not i["understood"])
+    return summary
+
+
+_rule_errors_cache: dict[str, bool] = {}
+
+
+def _valid(rule) -> bool:
+    """validate_rule, remembered: the same few dozen suggested rules recur across thousands of records."""
+    key = json.dumps(rule, sort_keys=True)
+    if key not in _rule_errors_cache:
+        _rule_errors_cache[key] = not validate_rule(rule)
+    return _rule_errors_cache[key]
+
+
+def _merge_suggestions(new, old):
+    """Keep an admin's decision on a suggestion the new record still makes; everything else is pending."""
+    decided = {(s.get("kind"), json.dumps(s.get("rule"), sort_keys=True), s.get("text")): s.get("status")
+               for s in old or [] if s.get("status") in ("accepted", "rejected")}
+    merged = []
+    for s in new:
+        if not _valid(s["rule"]):
+            continue  # never offer an admin a rule the engine would refuse
+        key = (s["kind"], json.dumps(s["rule"], sort_keys=True), s["text"])
+        merged.append({**s, "status": decided.get(key, "pending")})
+    return merged
+
+
+@transaction.atomic
+def upsert_study(study, *, digest, origin, run=None, force=False):
+    """(outcome, skip reason) after writing one study and its sites, all or nothing."""
+    if connection.vendor == "postgresql":
+        # One commit per study is thousands of commits; not waiting for each WAL flush makes them ~10x cheaper.
+        # A crash can lose only the last few studies, which the next (idempotent) run imports again.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+    trial = Trial.objects.select_for_update().filter(ref=study.ref).first()
+    if trial is not None:
+        if trial.source != Trial.Source.CTGOV:
+            return SKIPPED, f"NCT id already used by a trial {trial.get_source_display().lower()}"
+        if trial.record_sha256 == digest and not force:
+            return UNCHANGED, ""
+        if (not force and trial.record_version and study.record_version
+                and study.record_version < trial.record_version):
+            return SKIPPED, f"older than the stored record ({study.record_version} < {trial.record_version})"
+        outcome = UPDATED
+    else:
+        trial = Trial(ref=study.ref, source=Trial.Source.CTGOV, created_at=timezone.now())
+        outcome = CREATED
+    suggestions = _merge_suggestions(study.suggestions, trial.criteria_suggestions if outcome == UPDATED else [])
+    understood = sum(1 for item in study.eligibility_items if item["understood"])
+    now = timezone.now()
+    for name, value in {
+        "title": study.title, "brief_summary": study.brief_summary, "sponsor": study.sponsor,
+        "overall_status": study.overall_status, "phases": study.phases, "conditions": study.conditions,
+        "keywords": study.keywords, "condition_codes": study.condition_codes,
+        "unmapped_conditions": study.unmapped_conditions, "min_age_years": study.min_age_years,
+        "max_age_years": study.max_age_years, "sex": study.sex, "healthy_volunteers": study.healthy_volunteers,
+        "eligibility_text": study.eligibility_text, "eligibility_items": study.eligibility_items,
+        "items_understood": understood, "items_not_understood": len(study.eligibility_items) - understood,
+        "criteria_suggestions": suggestions, "contacts": study.contacts, "last_update_date": study.last_update_date,
+        "record_version": study.record_version[:40], "record_sha256": digest, "import_origin": origin[-500:],
+        "import_run": run, "updated_at": now,
+    }.items():
+        setattr(trial, name, value)
+    trial.save()
+    wanted = [vars(site) for site in study.sites]
+    fields = list(wanted[0]) if wanted else ["facility"]
+    if outcome == UPDATED:
+        have = list(trial.sites.order_by("pk").values(*fields))
+        if have != wanted:
+            # Replacing sites nulls matches' nearest site; the re-match queued below sets it again.
+            trial.sites.all().delete()
+            Site.objects.bulk_create([Site(trial=trial, **site) for site in wanted])
+    else:
+        Site.objects.bulk_create([Site(trial=trial, **site) for site in wanted])
+    # Structured fields are criteria: index the codes and re-match in the background after commit.
+    trial_matching_inputs_changed(trial)
+    return outcome, ""
