@@ -187,6 +187,7 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))  # for the file-based backend only
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "TrialBridge <no-reply@trialbridge.example>")
 
 # Celery. With no broker configured, tasks run in-process so `make run` shows matches at once.
@@ -202,13 +203,26 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Time limits stay well below Redis' visibility timeout, so a task is never redelivered while running.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-CELERY_TASK_SOFT_TIME_LIMIT = 600
-CELERY_TASK_TIME_LIMIT = 900
+# A message a dead worker held comes back after the visibility timeout (the fault tests shorten it).
+VISIBILITY_TIMEOUT_S = env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": VISIBILITY_TIMEOUT_S,
+    # Look for such messages every tenth of the timeout (at most every minute), not kombu's default ~100 s.
+    "unacked_restore_interval": min(60, max(1, VISIBILITY_TIMEOUT_S // 10)),
+    "unacked_restore_throttle": 1,
+    # A broker that vanishes without closing the connection must not hang a patient's request.
+    "socket_connect_timeout": 5,
+    "socket_timeout": 10,
+}
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 600)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 900)
+if not CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT < VISIBILITY_TIMEOUT_S:
+    raise ImproperlyConfigured("Celery needs soft time limit < time limit < visibility timeout")
 CELERY_TASK_DEFAULT_QUEUE = "interactive"
 CELERY_TASK_ROUTES = {
     "matches.tasks.match_trial": {"queue": "bulk"},
     "matches.tasks.sweep": {"queue": "bulk"},
+    "trials.tasks.run_import": {"queue": "bulk"},
 }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
