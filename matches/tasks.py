@@ -3,6 +3,7 @@
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
 
 from . import services
@@ -12,8 +13,11 @@ log = logging.getLogger(__name__)
 
 # Transient failures worth retrying: the database restarting or a dropped connection.
 TRANSIENT = (OperationalError, InterfaceError)
-RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": 2, "retry_backoff_max": 300, "retry_jitter": True,
-         "max_retries": 10}
+# Backoff 2, 4, 8 … s (jittered), capped below the broker's visibility timeout: a retry waits in the worker
+# with a countdown, and one held longer than that timeout would be handed to a second worker as well.
+# Ten tries span ~15 minutes with the production cap; what still fails is left to the periodic sweep.
+RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": 2,
+         "retry_backoff_max": min(300, settings.VISIBILITY_TIMEOUT_S // 2), "retry_jitter": True, "max_retries": 10}
 
 
 @shared_task(**RETRY)
