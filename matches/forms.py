@@ -47,13 +47,15 @@ class ContactForm(forms.Form):
 class BulkStatusForm(forms.Form):
     """Move several matches at once. The view checks every selected match allows the move (all or none)."""
 
-    matches = forms.TypedMultipleChoiceField(coerce=int, choices=(), widget=forms.MultipleHiddenInput)
+    # "match", not "matches": an input named like a DOM method (form.matches) shadows it in the browser.
+    match = forms.TypedMultipleChoiceField(coerce=int, choices=(), widget=forms.MultipleHiddenInput)
     status = forms.ChoiceField(label=_("Move selected to"), choices=())
     note = forms.CharField(label=_("Note for each (optional)"), required=False, max_length=4000)
 
     def __init__(self, *args, match_ids, from_statuses, **kwargs):
+        kwargs.setdefault("auto_id", "bulk_%s")  # shares the page with the filter form's status field
         super().__init__(*args, **kwargs)
-        self.fields["matches"].choices = [(pk, pk) for pk in match_ids]
+        self.fields["match"].choices = [(pk, pk) for pk in match_ids]
         offered = []
         for status in from_statuses:
             offered += [s for s in TRANSITIONS.get(status, []) if s not in offered]

@@ -101,7 +101,7 @@ def queue(request):
 @coordinator_required
 @require_POST
 def bulk_status(request):
-    requested = {int(pk) for pk in request.POST.getlist("matches") if pk.isdigit()}
+    requested = {int(pk) for pk in request.POST.getlist("match") if pk.isdigit()}
     selected = _queue_matches_for(request.user).filter(pk__in=requested)
     back = _safe_next(request, reverse("matches:queue"))
     if len(selected) != len(requested):

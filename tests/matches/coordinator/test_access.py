@@ -22,7 +22,7 @@ COORDINATOR_URLS = [
     ("matches:log_contact", True, "post"),
 ]
 POSTS = {
-    "matches:bulk_status": lambda m: {"matches": [m.pk], "status": "reviewing"},
+    "matches:bulk_status": lambda m: {"match": [m.pk], "status": "reviewing"},
     "matches:change_status": lambda m: {"status": "reviewing"},
     "matches:add_note": lambda m: {"note": "peek"},
     "matches:log_contact": lambda m: {"at": "2026-11-27T09:00", "method": "phone", "outcome": "reached"},

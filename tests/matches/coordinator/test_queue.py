@@ -85,7 +85,7 @@ def test_queue_is_paginated_and_pages_keep_the_filters(morning_queue, onc_client
 
 def test_select_all_ticks_every_row_on_the_page(morning_queue, onc_client):
     page = onc_client.get(QUEUE, {"select": "page"}).content.decode()
-    assert page.count('name="matches"') == 3
+    assert page.count('name="match"') == 3
     assert page.count(" checked") == 3
 
 
@@ -93,7 +93,7 @@ def test_bulk_change_moves_every_selected_match_with_an_event_and_note(morning_q
                                                                        onc_coordinator):
     ids = [m.pk for m in morning_queue["onc"]]
     response = onc_client.post(reverse("matches:bulk_status"),
-                               {"matches": ids, "status": "reviewing", "note": "Morning review", "next": QUEUE},
+                               {"match": ids, "status": "reviewing", "note": "Morning review", "next": QUEUE},
                                follow=True)
     assert "Moved 3 to Reviewing." in response.content.decode()
     assert set(Match.objects.filter(pk__in=ids).values_list("status", flat=True)) == {Status.REVIEWING}
@@ -107,7 +107,7 @@ def test_bulk_change_refuses_the_lot_when_one_match_cannot_move(morning_queue, o
     a, b, c = morning_queue["onc"]
     a.move_to(Status.REVIEWING, by=None)
     response = onc_client.post(reverse("matches:bulk_status"),
-                               {"matches": [a.pk, b.pk, c.pk], "status": "reviewing"}, follow=True)
+                               {"match": [a.pk, b.pk, c.pk], "status": "reviewing"}, follow=True)
     assert "nothing was changed" in response.content.decode()
     assert list(Match.objects.filter(pk__in=[b.pk, c.pk]).values_list("status", flat=True)) == ["new", "new"]
     assert MatchEvent.objects.filter(match=b, kind=MatchEvent.Kind.STATUS).count() == 0
@@ -121,7 +121,7 @@ def test_bulk_change_offers_only_moves_the_page_allows(morning_queue, onc_client
 def test_bulk_change_with_another_teams_match_is_404_and_changes_nothing(morning_queue, onc_client):
     mine, other = morning_queue["onc"][0], morning_queue["other"]
     response = onc_client.post(reverse("matches:bulk_status"),
-                               {"matches": [mine.pk, other.pk], "status": "reviewing"})
+                               {"match": [mine.pk, other.pk], "status": "reviewing"})
     assert response.status_code == 404
     assert Match.objects.get(pk=mine.pk).status == Status.NEW
     assert Match.objects.get(pk=other.pk).status == Status.NEW
