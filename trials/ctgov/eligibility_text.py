@@ -113,7 +113,7 @@ _PRIOR_LINES_OVER = re.compile(
     r"(?:more than|greater than|>)\s*(one|two|three|four|five|\d)\s*(?:\(\d\)\s*)?(?:prior|previous)?\s*(?:lines?|regimens?)\b", re.I
 )
 _PRIOR = re.compile(r"\b(?:prior|previous(?:ly)?|history of|received|pretreated|pre-treated|refractory to)\b", re.I)
-_STAGE = re.compile(r"\bstage[s]?\s+((?:(?:0|I{1,3}V?|IV)[A-C]?)(?:\s*(?:,|or|and|/|-|–|to)\s*(?:(?:0|I{1,3}V?|IV)[A-C]?))*)\b")
+_STAGE = re.compile(r"\b(?:[Ss]tages?|STAGES?)\s+((?:(?:0|I{1,3}V?|IV)[A-C]?)(?:\s*(?:,|or|and|/|-|–|to)\s*(?:(?:0|I{1,3}V?|IV)[A-C]?))*)\b")
 _STAGE_TOKEN = re.compile(r"(0|IV|I{1,3})([A-C]?)")
 _STAGE_ORDER = ["0", "I", "II", "III", "IV"]
 _POSITIVE = r"(?:[\s-]*(?:mutation|mutations|mutant|mutated|rearrangement|rearranged|fusion|fusions|amplification|amplified|alteration|overexpression|expression|status|receptor))?[\s-]*(positive|negative|\+(?!\d)|-(?=\s|$|,|;|\))|mutant|mutated|rearranged|amplified)"
