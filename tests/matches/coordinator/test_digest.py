@@ -88,3 +88,38 @@ def test_team_digest_address_wins_over_members(morning_queue, teams_with_email):
     team.save()
     notifications.send_team_digest(team.pk)
     assert mail.outbox[0].to == ["onc-screening@site.example"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_sending_at_once_announce_each_match_once(morning_queue, teams_with_email, monkeypatch):
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks between two connections need PostgreSQL (set DATABASE_URL)")
+    team = morning_queue["onc"][0].trial.team
+    sent, barrier = [], threading.Barrier(2)
+    original = notifications._claim
+
+    def claim_together(ids, now):
+        barrier.wait(timeout=10)  # both workers have read the same candidates before either claims
+        return original(ids, now)
+
+    monkeypatch.setattr(notifications, "_claim", claim_together)
+
+    def worker():
+        try:
+            sent.append(notifications.send_team_digest(team.pk))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    eligible = Match.objects.filter(trial__team=team, verdict="eligible").count()
+    assert sorted(sent) == [0, eligible]
+    links = [line for m in mail.outbox for line in m.body.splitlines() if "/coordinator/matches/" in line]
+    assert len(links) == len(set(links)) == eligible
