@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 
 from config.celery import app as celery_app
 from consent.models import AuthorizationText
@@ -18,8 +19,9 @@ TODAY = date(2026, 11, 27)
 
 @pytest.fixture(autouse=True)
 def fast_and_in_process(settings, request):
-    """Cheap password hashing and in-process tasks, except for tests that run a real worker."""
+    """Cheap password hashing, a fresh cache (rate-limit counters) and in-process tasks, except for real workers."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()
     if request.node.get_closest_marker("worker"):
         yield
         return
