@@ -26,6 +26,19 @@ run: install
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The production setup on this machine (Procfile, via honcho): gunicorn + whitenoise, an interactive and a
+# bulk Celery worker, one beat. Needs PostgreSQL and Redis; every default below yields to the environment.
+serve: export DEBUG ?= false
+serve: export SECRET_KEY ?= local-serve-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz
+serve: export SECURE_SSL_REDIRECT ?= false
+serve: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/trialbridge
+serve: export CELERY_BROKER_URL ?= redis://127.0.0.1:6379/0
+serve: export CACHE_URL ?= redis://127.0.0.1:6379/1
+serve: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput -v 0
+	$(BIN)/honcho start -f Procfile
+
 lint: install
 	$(BIN)/ruff check .
 

@@ -1,5 +1,10 @@
+import time
+
 from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import gettext as _
 
 
 class NoStoreForPrivatePagesMiddleware:
@@ -18,4 +23,44 @@ class NoStoreForPrivatePagesMiddleware:
         if request.path not in self.public_paths and not request.path.startswith("/" + settings.STATIC_URL):
             add_never_cache_headers(response)
             patch_cache_control(response, no_store=True, private=True)
+        return response
+
+
+class RateLimitMiddleware:
+    """Refuse POSTs beyond a budget per client address and path: intake submissions and sign-in.
+
+    `settings.RATE_LIMITS` maps a path to (requests, seconds). The count lives in Django's cache, so
+    every gunicorn worker on every machine shares it once CACHES points at Redis (see settings). A fixed
+    window is enough here: the point is to stop a script filling the database or guessing passwords, not
+    to shape traffic. django-axes still locks an account out after repeated failed sign-ins.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.RATE_LIMITS.get(request.path) if request.method == "POST" else None
+        if limit and not self._allowed(request, *limit):
+            return self._refuse(limit[1])
+        return self.get_response(request)
+
+    @staticmethod
+    def _allowed(request, budget, window_s):
+        address = request.META.get(settings.RATE_LIMIT_CLIENT_IP_HEADER, "") or request.META.get("REMOTE_ADDR", "")
+        address = address.split(",")[-1].strip()  # a proxy appends the address it saw last
+        window = int(time.time() // window_s)
+        key = f"ratelimit:{request.path}:{address}:{window}"
+        cache.add(key, 0, timeout=window_s + 1)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=window_s + 1)
+            count = 1
+        return count <= budget
+
+    @staticmethod
+    def _refuse(window_s):
+        message = _("Too many attempts from your connection. Please wait a minute and try again.")
+        response = HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = str(window_s)
         return response

@@ -81,9 +81,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "config.middleware.RateLimitMiddleware",  # after the language is known: the refusal is translated
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -251,6 +253,39 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# Content-Security-Policy (django-csp 4): our own files only. Bootstrap is served from our static files, and
+# no template carries an inline script or style; Bootstrap's CSS draws its form icons as data: SVG images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+    }
+}
+
+# POSTs allowed per client address and window (config.middleware.RateLimitMiddleware): (requests, seconds).
+# The intake wizard posts once per step, three to four times per intake.
+RATE_LIMITS = {
+    "/intake/": (env_int("RATE_LIMIT_INTAKE_PER_MINUTE", 40), 60),
+    "/authorize/": (env_int("RATE_LIMIT_SIGN_PER_MINUTE", 10), 60),
+    "/accounts/login/": (env_int("RATE_LIMIT_LOGIN_PER_MINUTE", 10), 60),
+}
+# Behind a proxy that passes the client's address in a header, name it here (e.g. HTTP_X_FORWARDED_FOR).
+RATE_LIMIT_CLIENT_IP_HEADER = env_str("RATE_LIMIT_CLIENT_IP_HEADER", "REMOTE_ADDR")
+# Rate-limit counters must be shared by every web process: Redis when CACHE_URL is set, else this process only.
+CACHE_URL = env_str("CACHE_URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 
 # Matching
 MATCH_CHUNK_SIZE = env_int("MATCH_CHUNK_SIZE", 2000)
