@@ -10,6 +10,7 @@ from matches import services
 from matches.models import Match, MatchEvent, Status, Verdict
 from tests.conftest import TODAY, make_patient, make_trial, sign
 from trials.models import Trial
+from trials.services import trial_matching_inputs_changed
 
 # TODAY is 2026-11-27: born 1950-11-28 is 75 today and 76 tomorrow; born 1950-11-27 turns 76 today.
 NARROWING = [
@@ -42,8 +43,37 @@ def test_the_database_narrows_candidates_the_same_way_from_both_sides(
     patient = make_patient(**patient_fields)
     sign(patient)
 
-    assert (trial.pk in services.candidate_trial_ids(patient, TODAY)) is admitted
+    assert (trial.pk in dict(services.candidate_trial_ids(patient, TODAY))) is admitted
     assert services.candidate_patients(trial, TODAY).filter(pk=patient.pk).exists() is admitted
+
+
+CHICAGO = ("Lakeshore Cancer Center", "Chicago", "IL", "60611", 41.8925, -87.6262)
+HOUSTON = ("Gulf Coast Cancer Institute", "Houston", "TX", "77030", 29.7079, -95.4016)
+
+
+@pytest.mark.parametrize("what, sites, radius_km, admitted", [
+    ("no travel limit", (CHICAGO,), None, True),
+    ("a site inside the radius", (CHICAGO, HOUSTON), 50, True),
+    ("every site beyond the radius", (CHICAGO,), 50, False),
+    ("no located site: the engine decides", ((("Remote", "", "", "", None, None)),), 50, True),
+])
+def test_the_database_leaves_out_trials_with_no_site_within_the_patients_reach(
+    oncology_team, what, sites, radius_km, admitted
+):
+    trial = make_trial("TB-REACH", oncology_team, codes=["onc:NSCLC"], sites=sites)
+    patient = make_patient(travel_radius_km=radius_km)  # lives in 77030, Houston
+    sign(patient)
+
+    assert (trial.pk in dict(services.candidate_trial_ids(patient, TODAY))) is admitted
+
+
+def test_a_closed_site_near_the_patient_does_not_bring_a_far_trial_within_reach(oncology_team):
+    trial = make_trial("TB-CLOSED", oncology_team, codes=["onc:NSCLC"], sites=(CHICAGO, HOUSTON))
+    trial.sites.filter(city="Houston").update(status=Trial.Status.COMPLETED)
+    patient = make_patient(travel_radius_km=50)
+    sign(patient)
+
+    assert trial.pk not in dict(services.candidate_trial_ids(patient, TODAY))
 
 
 @pytest.mark.parametrize("birth_date, verdict", [
@@ -129,7 +159,7 @@ def test_a_trial_whose_condition_changed_is_still_refreshed_for_patients_it_matc
     services.match_patient(lung_patient.pk, today=TODAY)
     lung_trial.condition_codes = ["onc:BREAST"]
     lung_trial.save()
-    lung_trial.sync_condition_index()
+    trial_matching_inputs_changed(lung_trial)
 
     services.match_patient(lung_patient.pk, today=TODAY)
 
