@@ -1,0 +1,365 @@
+#!/usr/bin/env python
+"""Load benchmark: patients submitting intakes while coordinators browse their queue, on loopback only.
+
+    .venv/bin/python bench/load.py [--seconds 20] [--users 16] [--patients 100000]
+
+Builds its own PostgreSQL database (tb_load on 127.0.0.1:5432) and uses Redis db 7, serves the project with
+gunicorn (bench.load_settings: the project plus one bare ten-field-form view) and runs an interactive and a bulk
+Celery worker. Three timed phases, each bounded by --seconds:
+1. mixed: 3/4 of the users are patients (intake wizard → sign → status page), 1/4 coordinators (queue);
+2. bare: every user POSTs the bare ten-field form (the same gunicorn, the same middleware);
+3. bulk: a trial is re-matched over --patients consented patients on the bulk queue while patients sign;
+   the time from signing to their first match being in the database is measured.
+Prints a table and ends with one line of JSON.
+"""
+
+import argparse
+import http.client
+import json
+import multiprocessing
+import os
+import re
+import secrets
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PORT = 8093
+DB = "tb_load"
+ENV = {
+    "DJANGO_SETTINGS_MODULE": "bench.load_settings",
+    "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB}",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/7",
+    "CELERY_TASK_ALWAYS_EAGER": "false",
+    "DEBUG": "false",
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "SECURE_SSL_REDIRECT": "false",
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "FAST_PASSWORD_HASHER": "true",
+    "LOG_LEVEL": "WARNING",
+    # One client address makes every request here: lift the per-address limits for the benchmark only.
+    "RATE_LIMIT_INTAKE_PER_MINUTE": "1000000000",
+    "RATE_LIMIT_SIGN_PER_MINUTE": "1000000000",
+    "RATE_LIMIT_LOGIN_PER_MINUTE": "1000000000",
+    "AXES_FAILURE_LIMIT": "1000000",
+}
+os.environ.update(ENV)
+sys.path.insert(0, str(ROOT))
+PYTHON = sys.executable
+BIN = Path(PYTHON).parent
+
+
+# ---------------------------------------------------------------- HTTP client, one keep-alive connection per user
+class User:
+    def __init__(self):
+        self.conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        self.cookies = {}
+
+    def request(self, method, path, data=None):
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        body = None
+        if data is not None:
+            data = {**data, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}
+            body = urllib.parse.urlencode(data, doseq=True)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        self.conn.request(method, path, body=body, headers=headers)
+        response = self.conn.getresponse()
+        text = response.read().decode("utf-8", "replace")
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name.strip()] = rest.split(";")[0]
+        return response.status, response.getheader("Location", ""), text
+
+
+def timed(samples, kind, user, method, path, data=None):
+    started = time.perf_counter()
+    status, location, text = user.request(method, path, data)
+    samples.append((kind, (time.perf_counter() - started) * 1000, status))
+    return status, location, text
+
+
+ABOUT = {"about-full_name": "Load Patient", "about-email": "load@example.com", "about-birth_date": "1970-05-01",
+         "about-sex": "female", "about-postal_code": "77030", "about-travel_radius": ""}
+CONDITION = {"condition-condition_code": "onc:LUAD", "condition-condition_text": ""}
+ONCOLOGY = {"oncology-stage": "IV", "oncology-metastatic": "yes", "oncology-prior_lines": "1", "oncology-ecog": "1"}
+
+
+def patient_visit(user, samples, n):
+    """One patient: the intake wizard, the authorization, the status page. Returns the status path or None."""
+    user.cookies.clear()
+    timed(samples, "intake_page", user, "GET", "/intake/?restart=1")
+    for step, data in (("about", ABOUT), ("condition", CONDITION)):
+        status, _, _ = timed(samples, "intake_step", user, "POST", "/intake/",
+                             {**data, "intake_wizard-current_step": step, "about-email": f"load{n}@example.com"})
+    status, location, _ = timed(samples, "intake_submit", user, "POST", "/intake/",
+                                {**ONCOLOGY, "intake_wizard-current_step": "oncology"})
+    if status != 302:
+        return None
+    _, _, page = user.request("GET", "/authorize/")
+    version = re.search(r'name="text_version_id" value="(\d+)"', page)
+    status, _, _ = timed(samples, "sign", user, "POST", "/authorize/",
+                         {"certify": "on", "signed_name": "Load Patient", "relationship": "self",
+                          "text_version_id": version.group(1) if version else ""})
+    signed_at = time.time()
+    _, _, done = user.request("GET", "/authorize/done/")
+    found = re.search(r'href="https?://[^/]+(/status/[^"]+/)"', done)
+    if not found:
+        return None
+    timed(samples, "status_page", user, "GET", found.group(1))
+    return found.group(1), signed_at
+
+
+def coordinator_visit(user, samples):
+    if "sessionid" not in user.cookies:
+        user.request("GET", "/accounts/login/")
+        user.request("POST", "/accounts/login/", {"username": "coord.onc", "password": "demo-pass-2026"})
+    timed(samples, "queue", user, "GET", "/coordinator/")
+
+
+BARE = {"name": "Bare Form", "email": "bare@example.com", "age": "54", "city": "Houston", "state": "TX",
+        "postal_code": "77030", "phone": "555-0100", "sex": "female", "agree": "on", "note": "nothing"}
+
+
+def run_users(phase, users, seconds, out):
+    """In one process: `users` threads doing `phase` until the deadline; put (samples, signed) on out."""
+    samples, signed, deadline = [], [], time.monotonic() + seconds
+    coordinators = max(1, users // 4) if phase == "mixed" else 0
+
+    def loop(index):
+        user, n = User(), 0
+        while time.monotonic() < deadline:
+            n += 1
+            try:
+                if phase == "bare":
+                    timed(samples, "bare", user, "POST", "/bench/bare/", BARE)
+                elif index < coordinators:
+                    coordinator_visit(user, samples)
+                else:
+                    result = patient_visit(user, samples, f"{os.getpid()}-{index}-{n}")
+                    if result and phase == "bulk":
+                        signed.append(result)
+            except (OSError, http.client.HTTPException):
+                samples.append(("error", 0.0, 0))
+                user = User()
+
+    threads = [threading.Thread(target=loop, args=(i,)) for i in range(users)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    out.put((samples, signed))
+
+
+def load(phase, users, seconds, processes=4):
+    out = multiprocessing.Queue()
+    per = [users // processes + (1 if i < users % processes else 0) for i in range(processes)]
+    workers = [multiprocessing.Process(target=run_users, args=(phase, n, seconds, out)) for n in per if n]
+    started = time.monotonic()
+    for worker in workers:
+        worker.start()
+    results = [out.get(timeout=seconds + 120) for _ in workers]
+    for worker in workers:
+        worker.join()
+    elapsed = time.monotonic() - started
+    return [s for r in results for s in r[0]], [s for r in results for s in r[1]], elapsed
+
+
+def summarize(samples, elapsed):
+    figures = {}
+    for kind in sorted({s[0] for s in samples}):
+        times = sorted(s[1] for s in samples if s[0] == kind)
+        bad = sum(1 for s in samples if s[0] == kind and s[2] >= 500)
+        figures[kind] = {"n": len(times), "rps": round(len(times) / elapsed, 1), "p50_ms": round(pct(times, 50), 1),
+                         "p99_ms": round(pct(times, 99), 1), "errors_5xx": bad}
+    return figures
+
+
+def pct(values, p):
+    if not values:
+        return float("nan")
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+# ---------------------------------------------------------------- the system under test
+def manage(*args):
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, check=True, env={**os.environ})
+
+
+def fresh_database():
+    import psycopg2
+
+    conn = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
+        cursor.execute(f"CREATE DATABASE {DB}")
+    conn.close()
+    subprocess.run(["redis-cli", "-n", "7", "flushdb"], check=True, capture_output=True)
+    manage("migrate", "--noinput", "-v", "0")
+    manage("load_demo")
+    manage("collectstatic", "--noinput", "-v", "0")
+
+
+def seed_patients(count):
+    """`count` consented lung-adenocarcinoma patients, written in bulk straight into the benchmark database."""
+    import django
+
+    django.setup()
+    from datetime import date, timedelta
+
+    from django.db import connection
+
+    from consent.models import Authorization, AuthorizationText
+    from consent.services import sign_authorization
+    from intake.models import Patient
+    from intake.services import submit_intake
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE load_bare_row (id bigserial PRIMARY KEY, name text, email text, "
+                       "created_at timestamptz)")
+    template = submit_intake(language="en", full_name="Seed Patient", email="seed@example.com",
+                             birth_date=date(1965, 1, 1), sex="female", postal_code="77030",
+                             condition_code="onc:LUAD", answers={"ecog": 1, "stage": "IV"})
+    signed = sign_authorization(patient=template, text=AuthorizationText.objects.current(), language="en",
+                                signed_name="Seed Patient")
+    started = time.monotonic()
+    skip = {"id", "patient", "public_id", "reference"}
+    patient_fields = {f.attname: getattr(template, f.attname) for f in Patient._meta.concrete_fields
+                      if f.name not in skip}
+    auth_fields = {f.attname: getattr(signed, f.attname) for f in Authorization._meta.concrete_fields
+                   if f.name not in {"id", "patient"}}
+    for offset in range(0, count, 5000):
+        batch = [Patient(**{**patient_fields, "birth_date": date(1950, 1, 1) + timedelta(days=(offset + i) % 15000)})
+                 for i in range(min(5000, count - offset))]
+        Patient.objects.bulk_create(batch)
+        Authorization.objects.bulk_create([Authorization(patient=p, **auth_fields) for p in batch])
+    # They were matched already as far as the sweep is concerned: only the trial re-match below touches them.
+    Patient.objects.update(matched_at=signed.signed_at)
+    return round(count / (time.monotonic() - started))
+
+
+def start_servers():
+    log = open(ROOT / "bench" / "load-servers.log", "wb")
+    common = dict(cwd=ROOT, env={**os.environ}, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    processes = [
+        subprocess.Popen([str(BIN / "gunicorn"), "bench.load_wsgi:application", "--bind", f"127.0.0.1:{PORT}",
+                          "--workers", "3", "--worker-tmp-dir", "/dev/shm"], **common),
+        subprocess.Popen([str(BIN / "celery"), "-A", "config", "worker", "-Q", "interactive", "-c", "1",
+                          "-n", "load-interactive@%h", "--without-gossip", "--without-mingle", "-l", "WARNING"],
+                         **common),
+        subprocess.Popen([str(BIN / "celery"), "-A", "config", "worker", "-Q", "bulk", "-c", "1",
+                          "-n", "load-bulk@%h", "--without-gossip", "--without-mingle", "-l", "WARNING"], **common),
+    ]
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            status, _, _ = User().request("GET", "/healthz")
+            if status == 200:
+                break
+        except OSError:
+            time.sleep(0.3)
+    time.sleep(3)  # let the workers connect
+    return processes
+
+
+def stop_servers(processes):
+    import signal
+
+    for process in processes:
+        os.killpg(process.pid, signal.SIGTERM)
+    for process in processes:
+        process.wait(timeout=30)
+
+
+def signing_to_match(signed, deadline_s=30):
+    """Seconds from each signing until its patient's first match row exists (NaN if never within the deadline)."""
+    from intake.models import Patient
+    from matches.models import MatchEvent
+
+    latencies = []
+    waiting = {}
+    for status_path, signed_at in signed:
+        patient = Patient.from_status_token(status_path.strip("/").split("/")[1])
+        if patient:
+            waiting[patient.pk] = signed_at
+    give_up = time.time() + deadline_s
+    first_seen = {}
+    while waiting and time.time() < give_up:
+        created = MatchEvent.objects.filter(kind=MatchEvent.Kind.CREATED, match__patient_id__in=list(waiting))
+        for patient_id, when in created.values_list("match__patient_id", "at"):
+            first_seen.setdefault(patient_id, when.timestamp())
+        for patient_id in list(waiting):
+            if patient_id in first_seen:
+                latencies.append(first_seen[patient_id] - waiting.pop(patient_id))
+        time.sleep(0.05)
+    return sorted(latencies), len(waiting)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--users", type=int, default=16)
+    parser.add_argument("--patients", type=int, default=100_000)
+    args = parser.parse_args()
+
+    fresh_database()
+    seed_rate = seed_patients(args.patients)
+    processes = start_servers()
+    try:
+        mixed, _, mixed_s = load("mixed", args.users, args.seconds)
+        bare, _, bare_s = load("bare", args.users, args.seconds)
+
+        from matches.models import Match
+        from matches.tasks import match_trial
+        from trials.models import Trial
+
+        trial = Trial.objects.filter(overall_status="RECRUITING", condition_codes__contains=["onc:NSCLC"]).first()
+        before = Match.objects.filter(trial=trial).count()
+        bulk_started = time.monotonic()
+        match_trial.delay(trial.pk)
+        # Fewer patients sign here: the point is their wait while the bulk run holds the other worker.
+        _, signed, _ = load("bulk", max(2, args.users // 4), args.seconds, processes=1)
+        latencies, unmatched = signing_to_match(signed)
+        trial.refresh_from_db()
+        bulk_rows = Match.objects.filter(trial=trial).count() - before
+        bulk_running = trial.matched_at is None or trial.matched_at.timestamp() > time.time() - 1 or \
+            bulk_rows < args.patients
+    finally:
+        stop_servers(processes)
+
+    figures = summarize(mixed, mixed_s)
+    bare_figures = summarize(bare, bare_s)["bare"]
+    result = {
+        "users": args.users, "seconds": args.seconds, "cpus": os.cpu_count(),
+        "intake_submit": figures.get("intake_submit"), "intake_step": figures.get("intake_step"),
+        "sign": figures.get("sign"), "status_page": figures.get("status_page"), "queue": figures.get("queue"),
+        "bare": bare_figures,
+        "intake_submit_rps_vs_bare": round(figures["intake_submit"]["rps"] / bare_figures["rps"], 3)
+        if figures.get("intake_submit") else None,
+        "intake_post_rps_vs_bare": round(
+            (figures.get("intake_step", {}).get("rps", 0) + figures.get("intake_submit", {}).get("rps", 0))
+            / bare_figures["rps"], 3),
+        "intake_submit_p99_vs_bare": round(figures["intake_submit"]["p99_ms"] / bare_figures["p99_ms"], 2)
+        if figures.get("intake_submit") else None,
+        "signing_to_match_p50_s": round(pct(latencies, 50), 3), "signing_to_match_p95_s": round(pct(latencies, 95), 3),
+        "signing_to_match_n": len(latencies), "signing_never_matched": unmatched,
+        "bulk_patients": args.patients, "bulk_rows_written_during_run": bulk_rows,
+        "bulk_still_running_at_end": bool(bulk_running), "bulk_elapsed_s": round(time.monotonic() - bulk_started, 1),
+        "seed_rows_per_s": seed_rate,
+    }
+    for kind, f in {**figures, "bare": bare_figures}.items():
+        print(f"{kind:14} n={f['n']:6} rps={f['rps']:8} p50={f['p50_ms']:7} ms p99={f['p99_ms']:7} ms "
+              f"5xx={f['errors_5xx']}")
+    print(f"signing→match p50={result['signing_to_match_p50_s']} s p95={result['signing_to_match_p95_s']} s "
+          f"(n={len(latencies)}) during a re-match over {args.patients} patients")
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

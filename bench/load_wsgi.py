@@ -1,0 +1,8 @@
+"""WSGI entry point for the load benchmark's site (bench.load_site), served by gunicorn like config.wsgi."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.load_settings")
+application = get_wsgi_application()
