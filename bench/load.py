@@ -20,9 +20,9 @@ import multiprocessing
 import os
 import re
 import secrets
-import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -245,7 +245,7 @@ def seed_patients(count):
 
 
 def start_servers():
-    log = open(ROOT / "bench" / "load-servers.log", "wb")
+    log = open(Path(tempfile.gettempdir()) / "trialbridge-load-servers.log", "wb")
     common = dict(cwd=ROOT, env={**os.environ}, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     processes = [
         subprocess.Popen([str(BIN / "gunicorn"), "bench.load_wsgi:application", "--bind", f"127.0.0.1:{PORT}",

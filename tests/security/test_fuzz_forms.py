@@ -101,7 +101,8 @@ def test_any_input_to_sign_in_is_answered_without_a_server_error(data, db, no_ra
 
 
 @FUZZ
-@given(status=_form_data(StatusChangeForm, match=Match(status=Status.NEW)), note=_form_data(NoteForm), contact=_form_data(ContactForm, match=Match(status=Status.NEW)),
+@given(status=_form_data(StatusChangeForm, match=Match(status=Status.NEW)), note=_form_data(NoteForm),
+       contact=_form_data(ContactForm, match=Match(status=Status.NEW)),
        queue=st.dictionaries(st.sampled_from(["status", "trial", "verdict", "q", "page", "sort", "urgent"]), odd_text))
 def test_any_input_to_the_coordinator_forms_is_answered_without_a_server_error(status, note, contact, queue,
                                                                                clients, onc_match, no_rate_limits):
