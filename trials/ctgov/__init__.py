@@ -3,15 +3,22 @@
     from trials.ctgov import import_paths
     summary = import_paths(["ctg-studies.json.gz", "AllPublicXML/"])
     print("\\n".join(summary.lines()))
+
+Readers, mapping and the eligibility text reader are plain Python; only `importer` touches the database,
+and it is imported lazily so that scripts can use this package before Django is set up.
 """
 
-from .importer import IMPORTER_VERSION, Summary, import_records, record_hash, upsert_study
 from .readers import RawRecord, iter_bytes, iter_paths
 
 
-def import_paths(paths, *, only_refs=None, force=False, run=None, progress=None):
-    return import_records(iter_paths(paths), only_refs=only_refs, force=force, run=run, progress=progress)
+def import_records(records, **options):
+    from .importer import import_records as run
+
+    return run(records, **options)
 
 
-__all__ = ["IMPORTER_VERSION", "RawRecord", "Summary", "import_paths", "import_records", "iter_bytes",
-           "iter_paths", "record_hash", "upsert_study"]
+def import_paths(paths, **options):
+    return import_records(iter_paths(paths), **options)
+
+
+__all__ = ["RawRecord", "import_paths", "import_records", "iter_bytes", "iter_paths"]

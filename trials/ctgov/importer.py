@@ -132,6 +132,10 @@ def import_records(records, *, only_refs=None, force=False, run=None, progress=N
             progress()
         if only and raw.nct_id and raw.nct_id not in only:
             continue
+        if not force and not raw.error and raw.nct_id and known.unchanged(raw.nct_id, record_hash(raw)):
+            summary.read += 1  # same bytes as last time: not even parsed
+            summary.unchanged += 1
+            continue
         try:
             study = parse(raw)
         except RecordError as exc:

@@ -138,7 +138,11 @@ def map_conditions(conditions, mesh_terms, keywords=()) -> tuple[list[str], list
     labels = _exact_labels()
 
     def code_for(term):
-        return vocab.code_for_mesh(term) or labels.get(fold(term))
+        code = vocab.code_for_mesh(term) or labels.get(fold(term))
+        if code is None and term.endswith(")") and "(" in term:
+            # NCI's "Melanoma (Skin)", "Leukemia (Childhood)": the qualifier only repeats the site or group.
+            return code_for(term[:term.rindex("(")].strip())
+        return code
 
     codes: list[str] = []
     unmapped: list[str] = []
