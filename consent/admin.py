@@ -62,7 +62,8 @@ class AuthorizationTextAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if self._stored_status(obj) not in (None, AuthorizationText.Status.DRAFT):
             # Published texts are immutable; only retiring remains possible.
-            return [f.name for f in AuthorizationText._meta.fields if f.name not in ("id", "status")] + ["hipaa_elements"]
+            frozen = [f.name for f in AuthorizationText._meta.fields if f.name not in ("id", "status")]
+            return [*frozen, "hipaa_elements"]
         return self.readonly_fields
 
     def has_delete_permission(self, request, obj=None):

@@ -170,7 +170,7 @@ def export_patient_data(*, patient, user, reason="request from the patient", pat
     log_access(user=user, patient=patient, action="export all data", reason=reason, path=path)
     rows = [patient] + _related_rows(patient, EXPORT_DEPTH)
     data = serializers.serialize("python", rows)
-    for row, obj in zip(data, rows):
+    for row, obj in zip(data, rows, strict=False):
         if isinstance(obj, Authorization):
             row["verified"] = obj.verify()
     return {"reference": patient.reference, "exported_at": timezone.now().isoformat(), "records": data}

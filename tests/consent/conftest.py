@@ -25,7 +25,8 @@ def start_signing(client, patient):
 def publish_new_version(*, requires_reconsent, **changes):
     current = AuthorizationText.objects.current()
     draft = AuthorizationText.objects.create(
-        version=AuthorizationText.objects.order_by("-version").first().version + 1, title_en=current.title_en, title_es=current.title_es,
+        version=AuthorizationText.objects.order_by("-version").first().version + 1,
+        title_en=current.title_en, title_es=current.title_es,
         body_en=current.body_en + changes.get("append_en", "\n\nVersion two."),
         body_es=current.body_es + changes.get("append_es", "\n\nVersión dos."),
         requires_reconsent=requires_reconsent,

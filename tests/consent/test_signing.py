@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from consent.models import Authorization, AuthorizationText
+from consent.models import Authorization
 from consent.services import ConsentError
 from tests.conftest import make_patient, sign
 

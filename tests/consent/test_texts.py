@@ -18,7 +18,8 @@ def test_every_published_version_holds_every_hipaa_element_in_english_and_spanis
     published = list(AuthorizationText.objects.exclude(status=AuthorizationText.Status.DRAFT))
     assert len(published) >= 2
     for text in published:
-        missing = [f"{element.regulation} {element.label} ({language})" for language, element in text.missing_elements()]
+        missing = [f"{element.regulation} {element.label} ({language})"
+                   for language, element in text.missing_elements()]
         assert missing == [], f"version {text.version} lacks: {missing}"
 
 
