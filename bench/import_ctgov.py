@@ -39,7 +39,7 @@ def main():
 
         figures = {}
         total_studies = total_seconds = 0
-        for label, name in (("v2_json", "ctgov_v2_studies.jsonl.gz"), ("legacy_xml", "ctgov_legacy_xml_6786_studies.tar.gz")):
+        for label, name in (("v2_json", "ctgov_v2_studies.jsonl.gz"), ("legacy_xml", "ctgov_legacy_xml_6786_studies.tar.gz")):  # noqa: E501
             for phase in ("first", "again"):
                 started = time.perf_counter()
                 summary = import_paths([data / name])

@@ -81,7 +81,7 @@ class TrialAdmin(admin.ModelAdmin):
                        "record_sha256", "unmapped_conditions", "import_origin", "import_run", "understood_items",
                        "suggestions_link"]
     fieldsets = [
-        (None, {"fields": ["ref", "source", "title", "title_es", "brief_summary", "brief_summary_es", "sponsor", "team"]}),
+        (None, {"fields": ["ref", "source", "title", "title_es", "brief_summary", "brief_summary_es", "sponsor", "team"]}),  # noqa: E501
         ("Who can take part", {"fields": ["overall_status", "phases", "conditions", "condition_codes",
                                           "unmapped_conditions", "min_age_years", "max_age_years", "sex",
                                           "healthy_volunteers"]}),

@@ -82,22 +82,22 @@ _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "1": 1, "2": 2, 
 
 _AGE_RANGE = re.compile(rf"\bage[sd]?\b[^.;]{{0,40}}?\b{_NUM}\s*(?:-|–|to|and)\s*{_NUM}\s*(?:years|yrs)", re.I)
 _AGE_MIN = re.compile(
-    rf"(?:\bage[sd]?\b[^.;\d]{{0,25}}{_GE}\s*{_NUM}|{_NUM}\s*(?:years|yrs)(?: of age)?(?: old)?\s*(?:or|and)\s*(?:older|over|above))",
+    rf"(?:\bage[sd]?\b[^.;\d]{{0,25}}{_GE}\s*{_NUM}|{_NUM}\s*(?:years|yrs)(?: of age)?(?: old)?\s*(?:or|and)\s*(?:older|over|above))",  # noqa: E501
     re.I,
 )
 _AGE_MAX = re.compile(rf"\bage[sd]?\b[^.;\d]{{0,25}}{_LE}\s*{_NUM}", re.I)
 
-_ECOG = re.compile(r"\b(?:ECOG|Eastern Cooperative Oncology Group|WHO)\b[^.;]{0,40}?(?:performance status|PS|score)?[^.;\d]{0,20}(\d)(?:\s*(?:-|–|to|or|,)\s*(\d))*", re.I)
+_ECOG = re.compile(r"\b(?:ECOG|Eastern Cooperative Oncology Group|WHO)\b[^.;]{0,40}?(?:performance status|PS|score)?[^.;\d]{0,20}(\d)(?:\s*(?:-|–|to|or|,)\s*(\d))*", re.I)  # noqa: E501
 _ECOG_LE = re.compile(r"\bECOG\b[^.;\d]{0,40}(?:≤|<=|=<|of|less than or equal to)\s*(\d)", re.I)
-_KARNOFSKY = re.compile(r"\b(?:Karnofsky|KPS)\b[^.;\d]{0,40}?(?:≥|>=|=>|>|greater than or equal to|at least|of|score)?\s*(\d{2,3})\s*%?", re.I)
+_KARNOFSKY = re.compile(r"\b(?:Karnofsky|KPS)\b[^.;\d]{0,40}?(?:≥|>=|=>|>|greater than or equal to|at least|of|score)?\s*(\d{2,3})\s*%?", re.I)  # noqa: E501
 _PREGNANT = re.compile(r"\bpregnan|\bbreast[\s-]?feed|\blactat|\bnursing\b", re.I)
-_NEG_PREGNANCY_TEST = re.compile(r"negative\s+(?:serum\s+|urine\s+|\w+\s+)?pregnancy test|\bnot\s+(?:be\s+)?pregnant", re.I)
+_NEG_PREGNANCY_TEST = re.compile(r"negative\s+(?:serum\s+|urine\s+|\w+\s+)?pregnancy test|\bnot\s+(?:be\s+)?pregnant", re.I)  # noqa: E501
 _SUICIDAL = re.compile(r"\bsuicid", re.I)
 _SCALES = {
     "phq9": re.compile(rf"\bPHQ[\s-]?9\b[^.;\d]{{0,40}}?(?:{_GE}|score(?: of)?)\s*(\d{{1,2}})", re.I),
     "gad7": re.compile(rf"\bGAD[\s-]?7\b[^.;\d]{{0,40}}?(?:{_GE}|score(?: of)?)\s*(\d{{1,2}})", re.I),
-    "hamd": re.compile(rf"\b(?:HAM-?D|HDRS|HRSD|Hamilton (?:Rating Scale for Depression|Depression Rating Scale))(?:[\s-]?(?:17|21|24))?\b[^.;\d]{{0,50}}?(?:{_GE}|score(?: of)?)\s*(\d{{1,2}})", re.I),
-    "madrs": re.compile(rf"\b(?:MADRS|Montgomery[-\s–]Åsberg|Montgomery[-\s–]Asberg)\b[^.;\d]{{0,60}}?(?:{_GE}|score(?: of)?)\s*(\d{{1,2}})", re.I),
+    "hamd": re.compile(rf"\b(?:HAM-?D|HDRS|HRSD|Hamilton (?:Rating Scale for Depression|Depression Rating Scale))(?:[\s-]?(?:17|21|24))?\b[^.;\d]{{0,50}}?(?:{_GE}|score(?: of)?)\s*(\d{{1,2}})", re.I),  # noqa: E501
+    "madrs": re.compile(rf"\b(?:MADRS|Montgomery[-\s–]Åsberg|Montgomery[-\s–]Asberg)\b[^.;\d]{{0,60}}?(?:{_GE}|score(?: of)?)\s*(\d{{1,2}})", re.I),  # noqa: E501
 }
 _AD_TRIALS = re.compile(
     r"\b(?:at least|≥|>=|a minimum of)?\s*(one|two|three|four|1|2|3|4)\b[^.;]{0,60}?\bantidepressant", re.I
@@ -107,16 +107,16 @@ _PRIOR_LINES_MAX = re.compile(
     rf"{_LE}\s*(one|two|three|four|five|\d)\s*(?:\(\d\)\s*)?(?:prior|previous)?\s*(?:lines?|regimens?)\b", re.I
 )
 _PRIOR_LINES_MIN = re.compile(
-    rf"(?:{_GE}|received)\s*(one|two|three|four|five|\d)\s*(?:\(\d\)\s*)?(?:or more\s*)?(?:prior|previous)\s*(?:lines?|regimens?|systemic)", re.I
+    rf"(?:{_GE}|received)\s*(one|two|three|four|five|\d)\s*(?:\(\d\)\s*)?(?:or more\s*)?(?:prior|previous)\s*(?:lines?|regimens?|systemic)", re.I  # noqa: E501
 )
 _PRIOR_LINES_OVER = re.compile(
-    r"(?:more than|greater than|>)\s*(one|two|three|four|five|\d)\s*(?:\(\d\)\s*)?(?:prior|previous)?\s*(?:lines?|regimens?)\b", re.I
+    r"(?:more than|greater than|>)\s*(one|two|three|four|five|\d)\s*(?:\(\d\)\s*)?(?:prior|previous)?\s*(?:lines?|regimens?)\b", re.I  # noqa: E501
 )
 _PRIOR = re.compile(r"\b(?:prior|previous(?:ly)?|history of|received|pretreated|pre-treated|refractory to)\b", re.I)
-_STAGE = re.compile(r"\b(?:[Ss]tages?|STAGES?)\s+((?:(?:0|I{1,3}V?|IV)[A-C]?)(?:\s*(?:,|or|and|/|-|–|to)\s*(?:(?:0|I{1,3}V?|IV)[A-C]?))*)\b")
+_STAGE = re.compile(r"\b(?:[Ss]tages?|STAGES?)\s+((?:(?:0|I{1,3}V?|IV)[A-C]?)(?:\s*(?:,|or|and|/|-|–|to)\s*(?:(?:0|I{1,3}V?|IV)[A-C]?))*)\b")  # noqa: E501
 _STAGE_TOKEN = re.compile(r"(0|IV|I{1,3})([A-C]?)")
 _STAGE_ORDER = ["0", "I", "II", "III", "IV"]
-_POSITIVE = r"(?:[\s-]*(?:mutation|mutations|mutant|mutated|rearrangement|rearranged|fusion|fusions|amplification|amplified|alteration|overexpression|expression|status|receptor))?[\s-]*(positive|negative|\+(?!\d)|-(?=\s|$|,|;|\))|mutant|mutated|rearranged|amplified)"
+_POSITIVE = r"(?:[\s-]*(?:mutation|mutations|mutant|mutated|rearrangement|rearranged|fusion|fusions|amplification|amplified|alteration|overexpression|expression|status|receptor))?[\s-]*(positive|negative|\+(?!\d)|-(?=\s|$|,|;|\))|mutant|mutated|rearranged|amplified)"  # noqa: E501
 
 # HAM-D 17 / MADRS thresholds → the PHQ-9 total of the same severity band. An approximation, said so.
 _HAMD_BANDS = [(24, 20), (19, 15), (14, 10), (8, 5)]
@@ -193,7 +193,7 @@ def _stage_list(text: str) -> list[str] | None:
     return list(dict.fromkeys(tokens)) or None
 
 
-def read_item(item: Item, *, structured_age: tuple[float | None, float | None] = (None, None)) -> tuple[bool, list[Suggestion]]:
+def read_item(item: Item, *, structured_age: tuple[float | None, float | None] = (None, None)) -> tuple[bool, list[Suggestion]]:  # noqa: E501
     """(understood, suggestions) for one item.
 
     An item restating the structured age window is understood with nothing to suggest.

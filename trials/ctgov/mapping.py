@@ -165,7 +165,8 @@ def _finish(study: StudyData, criteria_text: str) -> StudyData:
     study.condition_codes, study.unmapped_conditions = map_conditions(
         study.conditions, study.mesh_terms, study.keywords
     )
-    if study.min_age_years is not None and study.max_age_years is not None and study.min_age_years > study.max_age_years:
+    if (study.min_age_years is not None and study.max_age_years is not None
+            and study.min_age_years > study.max_age_years):
         raise RecordError("minimum age above maximum age", study.ref)
     study.eligibility_text = clean(criteria_text or "").strip()
     study.eligibility_items, study.suggestions = read_eligibility(
