@@ -18,13 +18,21 @@ def browser():
         pytest.skip("Debian's chromium is not installed (apt-get install chromium; .ci/run installs it)")
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API runs an event loop; Django must allow ORM calls from this thread anyway.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield browser
-        browser.close()
+    # Playwright's sync API runs an event loop; Django must allow ORM calls from this thread meanwhile.
+    # Only meanwhile: the variable leaking into later tests would trip `check --deploy`.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
