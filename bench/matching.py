@@ -385,6 +385,7 @@ def measure(args):
     trial = (Trial.objects.recruiting().filter(condition_codes__contains=[args.trial_family], sex=Trial.Sex.ALL)
              .order_by("min_age_years", "-max_age_years", "pk").first()
              or Trial.objects.recruiting().filter(conditions_index__code__in=codes).order_by("pk").first())
+    Match.objects.filter(trial=trial).delete()  # with --reuse: time a first run, not a re-run
     started = time.perf_counter()
     result = services.match_trial(trial.pk)
     seconds = time.perf_counter() - started
@@ -401,10 +402,13 @@ def measure(args):
     out["worker_peak_rss_mb"] = peak_rss_mb()
 
     # (a, continued) the same service without the database narrowing: every recruiting trial is a candidate.
-    recruiting = Trial.objects.recruiting().values_list("pk", flat=True)
+    def every_recruiting_trial(patient, today):
+        stamped = dict(Trial.objects.recruiting().values_list("pk", "criteria_changed_at"))
+        stamped.update(Trial.objects.filter(matches__patient_id=patient.pk).values_list("pk", "criteria_changed_at"))
+        return sorted(stamped.items())
+
     original = services.candidate_trial_ids
-    services.candidate_trial_ids = lambda patient, today: set(recruiting) | set(
-        Match.objects.filter(patient_id=patient.pk).values_list("trial_id", flat=True))
+    services.candidate_trial_ids = every_recruiting_trial
     try:
         baseline = []
         for patient_id in baseline_ids:
