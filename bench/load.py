@@ -274,7 +274,11 @@ def stop_servers(processes):
     for process in processes:
         os.killpg(process.pid, signal.SIGTERM)
     for process in processes:
-        process.wait(timeout=30)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:  # the bulk worker is still inside the 100,000-patient run: no need
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
 
 
 def signing_to_match(signed, deadline_s=30):
