@@ -2,7 +2,7 @@
 
 from django.dispatch import receiver
 
-from consent.signals import authorization_revoked, authorization_signed
+from consent.signals import authorization_revoked, authorization_signed, patient_erased
 from intake.signals import answers_changed
 from trials.signals import trial_changed
 
@@ -30,3 +30,8 @@ def rematch_changed_answers(sender, patient_id, **kwargs):
 @receiver(trial_changed)
 def rematch_changed_trial(sender, trial_id, **kwargs):
     queue_match_trial(trial_id, Trigger.TRIAL_CHANGED)
+
+
+@receiver(patient_erased)
+def scrub_on_erasure(sender, patient_id, **kwargs):
+    services.scrub_patient_matches(patient_id)

@@ -363,10 +363,11 @@ def match_trial(trial_id, *, trigger=Trigger.TRIAL_CHANGED, today=None, chunk_si
         fresh = {p.pk: _evaluate(prepared, p, p.profile(), today) for p in patients}
         with transaction.atomic():
             _relax_commit()
-            locked = list(
-                consented_patients().filter(pk__in=chunk_ids).order_by("pk").select_for_update()
-                .values_list("pk", flat=True)
-            )
+            # Lock first, then check consent in a separate query: a lock that waited behind a committing
+            # revocation must not re-use a consent check made before the wait (PostgreSQL re-checks only
+            # the locked rows, and a revocation does not change the patient row).
+            list(Patient.objects.filter(pk__in=chunk_ids).order_by("pk").select_for_update().values_list("pk"))
+            locked = list(consented_patients().filter(pk__in=chunk_ids).order_by("pk").values_list("pk", flat=True))
             existing = _existing(trial_id=trial.pk, patient_id__in=locked)
             total.add(_upsert([fresh[pk] for pk in locked if pk in fresh], existing, trigger))
     Trial.objects.filter(pk=trial.pk).update(matched_at=timezone.now())
@@ -431,3 +432,17 @@ def stale_trial_ids():
         Trial.objects.filter(Q(matched_at__isnull=True) | Q(matched_at__lt=models.F("criteria_changed_at")))
         .values_list("pk", flat=True)
     )
+
+
+def scrub_patient_matches(patient_id):
+    """On an erasure request: drop the health facts copied into the patient's matches and notes.
+
+    The rows stay (withdrawn, with their status history) so the record of who did what remains;
+    what they said about the patient's health does not.
+    """
+    withdraw_patient_matches(patient_id)
+    matches = Match.objects.filter(patient_id=patient_id)
+    scrubbed = matches.update(reasons=[], questions=[])
+    MatchEvent.objects.filter(match__patient_id=patient_id).exclude(note="").update(note="[erased on request]")
+    log.info("scrubbed matches patient=%s count=%s", patient_id, scrubbed)
+    return scrubbed
