@@ -59,6 +59,8 @@ class Patient(models.Model):
     answers_changed_at = models.DateTimeField(default=timezone.now)
     # Set by matching when a run for this patient finishes; the sweep compares it with answers_changed_at.
     matched_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Set when the status-link email is sent, so a task run twice never mails twice.
+    status_link_sent_at = models.DateTimeField(null=True, blank=True)
     erased_at = models.DateTimeField(null=True, blank=True)
 
     objects = PatientQuerySet.as_manager()

@@ -2,6 +2,8 @@ import logging
 import smtplib
 
 from celery import shared_task
+from django.db import transaction
+from django.utils import timezone
 
 from .emails import send_status_link
 from .models import Patient
@@ -13,8 +15,12 @@ log = logging.getLogger(__name__)
              retry_backoff_max=600, max_retries=8)
 def send_status_link_email(patient_id):
     """Email a patient their private status link. Takes an id only; an erased patient gets nothing."""
-    patient = Patient.objects.active().filter(pk=patient_id).first()
-    if patient is None:
-        return
-    send_status_link(patient)
+    with transaction.atomic():
+        # Claim the send with a conditional update: a second run, or a second worker, finds it taken.
+        claimed = Patient.objects.active().filter(pk=patient_id, status_link_sent_at__isnull=True).update(
+            status_link_sent_at=timezone.now()
+        )
+        if not claimed:
+            return
+        send_status_link(Patient.objects.get(pk=patient_id))  # an error rolls the claim back, and it retries
     log.info("status link emailed patient=%s", patient_id)

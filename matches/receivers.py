@@ -4,16 +4,18 @@ from django.dispatch import receiver
 
 from consent.signals import authorization_revoked, authorization_signed, patient_erased
 from intake.signals import answers_changed
+from intake.tasks import send_status_link_email
 from trials.signals import trial_changed
 
 from . import services
 from .models import Trigger
-from .tasks import queue_match_patient, queue_match_trial
+from .tasks import queue_after_commit, queue_match_patient, queue_match_trial
 
 
 @receiver(authorization_signed)
 def match_newly_signed(sender, patient_id, **kwargs):
     queue_match_patient(patient_id, Trigger.NEW_INTAKE)
+    queue_after_commit(send_status_link_email, patient_id)
 
 
 @receiver(authorization_revoked)

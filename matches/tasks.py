@@ -55,6 +55,11 @@ def queue_match_patient(patient_id, trigger):
     transaction.on_commit(lambda: _send(match_patient, patient_id, trigger))
 
 
+def queue_after_commit(task, *args):
+    """Queue any task once the current transaction commits; a broker outage is logged, not raised."""
+    transaction.on_commit(lambda: _send(task, *args))
+
+
 def queue_match_trial(trial_id, trigger=Trigger.TRIAL_CHANGED):
     transaction.on_commit(lambda: _send(match_trial, trial_id, trigger))
 

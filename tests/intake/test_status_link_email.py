@@ -7,6 +7,7 @@ from django.core import mail
 
 from intake.models import Patient
 from intake.tasks import send_status_link_email
+from tests.conftest import sign
 
 pytestmark = pytest.mark.django_db
 
@@ -40,3 +41,18 @@ def test_an_erased_patient_gets_no_email(lung_patient):
     lung_patient.save()
     send_status_link_email(lung_patient.pk)
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_the_status_link_email_is_sent_once_even_if_the_task_runs_twice(lung_patient, mailoutbox):
+    send_status_link_email(lung_patient.pk)
+    send_status_link_email(lung_patient.pk)
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db
+def test_signing_sends_the_status_link_email_after_commit(lung_patient, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        sign(lung_patient)
+    assert len(mailoutbox) == 1
+    assert lung_patient.status_token()[:20] in mailoutbox[0].body
