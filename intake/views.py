@@ -113,6 +113,16 @@ class IntakeWizard(SessionWizardView):
         birth_date, _sex = self._about()
         return birth_date is not None and age_on(birth_date, timezone.localdate()) < 18
 
+    def post(self, *args, **kwargs):
+        """A posted step the wizard doesn't show now (a stale tab, a forged form) goes back to the current step."""
+        posted = self.request.POST.get(f"{self.get_prefix(self.request, *args, **kwargs)}-current_step")
+        if posted is not None and posted not in self.get_form_list():
+            if self.storage.current_step not in self.get_form_list():
+                self.storage.current_step = self.steps.first
+            step = self.storage.current_step
+            return self.render(self.get_form(step, data=self.storage.get_step_data(step)))
+        return super().post(*args, **kwargs)
+
     def get_form_kwargs(self, step=None):
         if step in ("safety", "medicines"):
             return {}
