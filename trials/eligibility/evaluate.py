@@ -12,7 +12,7 @@ from trials.eligibility.geo import SiteLocation, nearest_site
 from trials.eligibility.leaves import LEAVES, QUESTIONS, travel_unknown_question
 from trials.eligibility.profile import Facts, Profile
 from trials.eligibility.schema import RuleError
-from trials.eligibility.sentences import render
+from trials.eligibility.sentences import quote, render, render_quote
 from trials.vocabulary import load_vocabulary
 
 # Bump when a change to the engine, the vocabulary or the sentences could change a stored verdict:
@@ -68,6 +68,23 @@ class Reason:
         return {"leaf": self.leaf, "path": self.path, "outcome": self.outcome, "question": self.question,
                 "negated": self.negated, "coordinator": dict(self.coordinator), "patient": dict(self.patient)}
 
+    def to_compact(self) -> dict:
+        """What a Match stores: the outcome plus the few values the sentences quote, no sentences.
+
+        `render_reasons` turns it back into exactly `to_dict()`, with no profile or trial at hand, so a
+        matching run writes a fraction of the bytes and sentences are worded only when a page shows them.
+        `question` and `negated` are left out when None / False, the common case.
+        """
+        compact = {"leaf": self.leaf, "path": self.path, "outcome": self.outcome}
+        if self.question is not None:
+            compact["question"] = self.question
+        if self.negated:
+            compact["negated"] = True
+        quoted = quote(self.leaf, self._spec, self._facts, self._nearest, self._sites, self._raw)
+        if quoted:
+            compact["quote"] = quoted
+        return compact
+
 
 @dataclass(frozen=True)
 class Verdict:
@@ -86,6 +103,24 @@ class Verdict:
             "nearest_site_km": None if self.nearest_site_km is None else round(self.nearest_site_km, 1),
             "engine_version": self.engine_version, "reasons": [r.to_dict() for r in self.reasons],
         }
+
+    def to_compact(self) -> list[dict]:
+        """The reasons as a Match stores them (see `Reason.to_compact`); `render_reasons` words them."""
+        return [r.to_compact() for r in self.reasons]
+
+
+def render_reason(compact: dict) -> dict:
+    """One stored compact reason -> `Reason.to_dict()`: leaf, path, outcome, question, negated and the
+    coordinator / patient sentences in English and Spanish."""
+    outcome, negated = compact["outcome"], compact.get("negated", False)
+    raw = None if outcome == "unknown" else (outcome == "met") != negated  # the leaf's value before `not`
+    coordinator, patient = render_quote(compact["leaf"], compact.get("quote", {}), raw, negated)
+    return {"leaf": compact["leaf"], "path": compact["path"], "outcome": outcome, "question": compact.get("question"),
+            "negated": negated, "coordinator": dict(coordinator), "patient": dict(patient)}
+
+
+def render_reasons(compact_reasons: list[dict]) -> list[dict]:
+    return [render_reason(compact) for compact in compact_reasons]
 
 
 class _Run:

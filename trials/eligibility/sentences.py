@@ -96,23 +96,41 @@ def _pair(en: str, es: str) -> Text:
     return {"en": en, "es": es}
 
 
-def _range(leaf: str, spec: dict, facts: Facts, raw) -> tuple[Text, Text]:
-    subj_en, subj_es, unk_en, unk_es, pat_en, pat_es, unk_pat_en, unk_pat_es = RANGES[leaf]
+# Each leaf is rendered in two steps, so a stored match can keep the second step for later:
+# `quote_<kind>` picks out of the trial's spec and the patient's facts the few values the sentences quote
+# (plain JSON data: a Match stores it), and `_<kind>` words them. `render` does both at once.
+
+
+def _drop_none(**values) -> dict:
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def _quote_range(leaf: str, spec: dict, facts: Facts, raw) -> dict:
     low, high = spec.get("min"), spec.get("max")
-    unit_en = unit_es = ""
     if leaf == "age":
-        value = facts.age_years
-        unit_en, unit_es = " years", " años"
         if age_uses_months(spec) and facts.age_months is not None:
-            value = facts.age_months
             low = None if low is None else round(low * 12)
             high = None if high is None else round(high * 12)
-            subj_en, subj_es = "Age in months {v}", "La edad en meses {v}"
-            pat_en, pat_es, unit_en, unit_es = "You are {v} months old", "Tiene {v} meses", " months", " meses"
+            return _drop_none(value=facts.age_months, min=low, max=high, months=True)
+        value = facts.age_years
     else:
         value = getattr(facts.profile, leaf)
     if raw is None or value is None:
+        return {}
+    return _drop_none(value=value, min=low, max=high)
+
+
+def _range(leaf: str, quote: dict) -> tuple[Text, Text]:
+    subj_en, subj_es, unk_en, unk_es, pat_en, pat_es, unk_pat_en, unk_pat_es = RANGES[leaf]
+    value, low, high = quote.get("value"), quote.get("min"), quote.get("max")
+    if value is None:
         return _pair(unk_en, unk_es), _pair(f"We don't know {unk_pat_en} yet.", f"Todavía no sabemos {unk_pat_es}.")
+    unit_en = unit_es = ""
+    if leaf == "age":
+        unit_en, unit_es = " years", " años"
+        if quote.get("months"):
+            subj_en, subj_es = "Age in months {v}", "La edad en meses {v}"
+            pat_en, pat_es, unit_en, unit_es = "You are {v} months old", "Tiene {v} meses", " months", " meses"
     v, a, b = _num(value), low is not None and _num(low), high is not None and _num(high)
     s_en, s_es = subj_en.format(v=v), subj_es.format(v=v)
     if low is not None and value < low:
@@ -136,18 +154,24 @@ def _range(leaf: str, spec: dict, facts: Facts, raw) -> tuple[Text, Text]:
     return coord, patient
 
 
-def _yes_no(leaf: str, facts: Facts, met) -> tuple[Text, Text]:
-    value = facts.pregnant if leaf == "pregnant" else getattr(facts.profile, leaf)
+def _quote_yes_no(leaf: str, facts: Facts) -> dict:
+    if leaf == "pregnant":
+        return _drop_none(value=facts.pregnant, inferred=facts.pregnant_inferred or None)
+    return _drop_none(value=getattr(facts.profile, leaf))
+
+
+def _yes_no(leaf: str, quote: dict, met) -> tuple[Text, Text]:
+    value, inferred = quote.get("value"), quote.get("inferred", False)
     texts = YES_NO[leaf]
     if value is None:
         c_en, c_es, p_en, p_es = texts[2]
         return _pair(c_en, c_es), _pair(p_en, p_es)
-    if leaf == "pregnant" and facts.pregnant_inferred:
+    if inferred:
         c_en, c_es, p_en, p_es = NOT_APPLICABLE_PREGNANCY
     else:
         c_en, c_es, p_en, p_es = texts[0] if value else texts[1]
     if met:
-        if leaf == "pregnant" and facts.pregnant_inferred:
+        if inferred:
             return _pair(f"{c_en}, as required", f"{c_es}, como se requiere"), _pair(p_en, p_es)
         return (_pair(f"{c_en}, as required", f"{c_es}, como se requiere"),
                 _pair(f"{p_en} The trial accepts that.", f"{p_es} El estudio lo acepta."))
@@ -155,13 +179,21 @@ def _yes_no(leaf: str, facts: Facts, met) -> tuple[Text, Text]:
             _pair(f"{p_en} This trial does not accept that.", f"{p_es} Este estudio no lo acepta."))
 
 
-def _sex(spec: list, facts: Facts, met) -> tuple[Text, Text]:
+def _quote_sex(spec: list, facts: Facts) -> dict:
     value = facts.profile.sex
+    return {} if value is None else {"value": value, "wanted": list(spec)}
+
+
+def _sex(quote: dict, negated: bool, met) -> tuple[Text, Text]:
+    value = quote.get("value")
     if value is None:
         return (_pair("Sex not given", "No se indicó el sexo"),
                 _pair("We don't know your sex assigned at birth yet.", "Todavía no sabemos su sexo asignado al nacer."))
-    wanted_en = join([SEX_WORDS[s]["en"] for s in spec], "en") or "no one"
-    wanted_es = join([SEX_WORDS[s]["es"] for s in spec], "es") or "nadie"
+    wanted = quote["wanted"]
+    if negated:  # `not sex: [male]` reads as "female only"
+        wanted = [s for s in SEXES if s not in wanted]
+    wanted_en = join([SEX_WORDS[s]["en"] for s in wanted], "en") or "no one"
+    wanted_es = join([SEX_WORDS[s]["es"] for s in wanted], "es") or "nadie"
     v = SEX_WORDS.get(value, {"en": value, "es": value})
     if met:
         return (_pair(f"Sex {v['en']}, as required ({wanted_en})", f"Sexo {v['es']}, como se requiere ({wanted_es})"),
@@ -173,15 +205,20 @@ def _sex(spec: list, facts: Facts, met) -> tuple[Text, Text]:
                   f"El estudio solo acepta participantes de sexo {wanted_es}."))
 
 
-def _biomarker(spec: dict, facts: Facts, met) -> tuple[Text, Text]:
-    vocab = load_vocabulary()
-    gene = vocab.gene_key(spec["gene"])
+def _quote_biomarker(spec: dict, facts: Facts) -> dict:
+    gene = load_vocabulary().gene_key(spec["gene"])
     status = biomarker_status(spec, facts)
+    return {"gene": gene} if status is None else {"gene": gene, "value": status, "wanted": spec["status"]}
+
+
+def _biomarker(quote: dict, negated: bool, met) -> tuple[Text, Text]:
+    gene, status = quote["gene"], quote.get("value")
     if status is None:
         return (_pair(f"{gene} status not given", f"No se indicó el estado de {gene}"),
                 _pair(f"We don't know your {gene} test result yet.",
                       f"Todavía no sabemos el resultado de su prueba de {gene}."))
-    have, want = STATUS_WORDS[status], STATUS_WORDS[spec["status"]]
+    wanted = OTHER_STATUS[quote["wanted"]] if negated else quote["wanted"]  # `not positive` reads as "negative"
+    have, want = STATUS_WORDS[status], STATUS_WORDS[wanted]
     if met:
         return (_pair(f"{gene} {have['en']}, as required", f"{gene} {have['es']}, como se requiere"),
                 _pair(f"Your {gene} test result ({have['en']}) is what the trial looks for.",
@@ -197,36 +234,54 @@ def _labels(codes, lang: str) -> str:
     return join([vocab.label(c, lang) for c in codes], lang)
 
 
-def _condition(spec: list, facts: Facts, raw) -> tuple[Text, Text]:
-    vocab = load_vocabulary()
+def _quote_condition(spec: list, facts: Facts, raw) -> dict:
     codes = facts.profile.condition_codes
     if codes is None:
-        return (_pair("Diagnosis not given", "No se indicó el diagnóstico"),
-                _pair("We don't know your diagnosis yet.", "Todavía no sabemos su diagnóstico."))
+        return {}
     if raw:
+        vocab = load_vocabulary()
         mine, theirs = next((p, r) for p in codes for r in spec if r in (vocab.ancestors(p) or {p}))
+        return {"mine": mine, "theirs": theirs}
+    return {"codes": list(codes), "wanted": list(spec)}
+
+
+def _condition(quote: dict) -> tuple[Text, Text]:
+    vocab = load_vocabulary()
+    if "mine" in quote:
+        mine, theirs = quote["mine"], quote["theirs"]
         l_en, l_es = vocab.label(mine, "en"), vocab.label(mine, "es")
         t_en, t_es = vocab.label(theirs, "en"), vocab.label(theirs, "es")
         return (_pair(f"Diagnosis {l_en} matches {t_en}", f"El diagnóstico {l_es} corresponde a {t_es}"),
                 _pair(f"The trial studies {t_en}, which includes your diagnosis ({l_en}).",
                       f"El estudio investiga {t_es}, que incluye su diagnóstico ({l_es})."))
+    if "codes" not in quote:
+        return (_pair("Diagnosis not given", "No se indicó el diagnóstico"),
+                _pair("We don't know your diagnosis yet.", "Todavía no sabemos su diagnóstico."))
+    codes, wanted = quote["codes"], quote["wanted"]
     l_en, l_es = _labels(codes, "en") or "none", _labels(codes, "es") or "ninguno"
-    t_en, t_es = _labels(spec, "en"), _labels(spec, "es")
+    t_en, t_es = _labels(wanted, "en"), _labels(wanted, "es")
     return (_pair(f"Diagnosis {l_en} is not among {t_en}", f"El diagnóstico {l_es} no está entre {t_es}"),
             _pair(f"The trial studies {t_en}; your diagnosis ({l_en}) is not one of them.",
                   f"El estudio investiga {t_es}; su diagnóstico ({l_es}) no está entre ellos."))
 
 
-def _stage(spec: dict, facts: Facts, raw) -> tuple[Text, Text]:
+def _quote_stage(spec: dict, facts: Facts) -> dict:
     stage = facts.profile.stage
-    if "in" in spec:
-        req_en, req_es = join(spec["in"], "en"), join(spec["in"], "es")
-    elif spec.get("min") and spec.get("max"):
-        req_en, req_es = f"{spec['min']} to {spec['max']}", f"de {spec['min']} a {spec['max']}"
-    elif spec.get("min"):
-        req_en, req_es = f"{spec['min']} or higher", f"{spec['min']} o superior"
+    if stage is None:
+        return {}
+    return {"value": stage, **{k: spec[k] for k in ("in", "min", "max") if k in spec}}
+
+
+def _stage(quote: dict, raw) -> tuple[Text, Text]:
+    stage = quote.get("value")
+    if "in" in quote:
+        req_en, req_es = join(quote["in"], "en"), join(quote["in"], "es")
+    elif quote.get("min") and quote.get("max"):
+        req_en, req_es = f"{quote['min']} to {quote['max']}", f"de {quote['min']} a {quote['max']}"
+    elif quote.get("min"):
+        req_en, req_es = f"{quote['min']} or higher", f"{quote['min']} o superior"
     else:
-        req_en, req_es = f"up to {spec.get('max')}", f"hasta {spec.get('max')}"
+        req_en, req_es = f"up to {quote.get('max')}", f"hasta {quote.get('max')}"
     if raw is None:
         if parse_stage(stage):  # a stage like "III" when the trial names sub-stages
             return (_pair(f"Stage {stage} is not precise enough for {req_en}",
@@ -252,25 +307,33 @@ def _drug_phrase(drug_id: str, lang: str) -> str:
     return f"{vocab.label(drug_id, lang)} ({short})" if short else vocab.label(drug_id, lang)
 
 
-def _medication(leaf: str, spec: list, facts: Facts, raw) -> tuple[Text, Text]:
-    vocab = load_vocabulary()
+def _quote_medication(leaf: str, spec: list, facts: Facts, raw) -> dict:
     taken = facts.profile.medications if leaf == "medication" else facts.profile.prior_therapies
     if taken is None:
-        if leaf == "medication":
-            return (_pair("Current medications not given", "No se indicaron los medicamentos actuales"),
-                    _pair("We don't know which medicines you take yet.", "Todavía no sabemos qué medicamentos toma."))
-        return (_pair("Treatment history not given", "No se indicaron los tratamientos previos"),
-                _pair("We don't know your past treatments yet.", "Todavía no sabemos qué tratamientos ha recibido."))
+        return {}
+    vocab = load_vocabulary()
     wanted = set(spec)
     hits = [item for item in taken if wanted & vocab.therapy_tags([item])]
-    if raw and hits:
+    return {"hits": hits} if raw and hits else {"wanted": list(spec)}
+
+
+def _medication(leaf: str, quote: dict) -> tuple[Text, Text]:
+    if "hits" in quote:
+        hits = quote["hits"]
         en, es = join([_drug_phrase(h, "en") for h in hits], "en"), join([_drug_phrase(h, "es") for h in hits], "es")
         if leaf == "medication":
             return _pair(f"Takes {en}", f"Toma {es}"), _pair(f"You take {en}.", f"Usted toma {es}.")
         return (_pair(f"Previously treated with {en}", f"Tratamiento previo con {es}"),
                 _pair(f"You have been treated with {en} before.", f"Ya recibió tratamiento con {es}."))
-    en = join([vocab.short_label(i, "en") for i in spec], "en")
-    es = join([vocab.short_label(i, "es") for i in spec], "es")
+    if "wanted" not in quote:
+        if leaf == "medication":
+            return (_pair("Current medications not given", "No se indicaron los medicamentos actuales"),
+                    _pair("We don't know which medicines you take yet.", "Todavía no sabemos qué medicamentos toma."))
+        return (_pair("Treatment history not given", "No se indicaron los tratamientos previos"),
+                _pair("We don't know your past treatments yet.", "Todavía no sabemos qué tratamientos ha recibido."))
+    vocab = load_vocabulary()
+    en = join([vocab.short_label(i, "en") for i in quote["wanted"]], "en")
+    es = join([vocab.short_label(i, "es") for i in quote["wanted"]], "es")
     if leaf == "medication":
         return (_pair(f"Takes none of: {en}", f"No toma ninguno de estos: {es}"),
                 _pair(f"You don't take any of these: {en}.", f"No toma ninguno de estos: {es}."))
@@ -282,23 +345,35 @@ def _distance(value: float) -> str:
     return f"{value:.1f}" if value < 10 else f"{value:.0f}"
 
 
-def _travel(facts: Facts, nearest, sites, raw) -> tuple[Text, Text]:
+def _quote_travel(facts: Facts, nearest, sites, raw) -> dict:
     p = facts.profile
     if raw is None:
-        if p.latitude is None or p.longitude is None:
+        return {"located": p.latitude is not None and p.longitude is not None}
+    if nearest is None:
+        return {}
+    index, km = nearest
+    label = sites[index].label if sites and index < len(sites) else ""
+    quote = {"km": km, "radius_km": p.travel_radius_km}
+    if isinstance(label, str) and label:  # callers may use site ids as labels: those are not for people
+        quote["site"] = label
+    return quote
+
+
+def _travel(quote: dict, raw) -> tuple[Text, Text]:
+    if raw is None:
+        if not quote.get("located"):
             coord = _pair("Patient location not given", "No se indicó la ubicación del paciente")
         else:
             coord = _pair("Travel distance not given", "No se indicó la distancia que puede viajar")
         return coord, _pair("We don't know where you live or how far you can travel yet.",
                             "Todavía no sabemos dónde vive ni cuánto puede viajar.")
-    if nearest is None:
+    if "km" not in quote:
         return (_pair("No recruiting site", "Ningún centro está reclutando"),
                 _pair("No site is taking patients for this trial right now.",
                       "Ningún centro está aceptando pacientes para este estudio en este momento."))
-    index, km = nearest
-    label = sites[index].label if sites and index < len(sites) else ""
-    where = f" ({label})" if isinstance(label, str) and label else ""  # callers may use ids as labels
-    km_txt, mi_txt, radius = _distance(km), _distance(km_to_miles(km)), _num(round(p.travel_radius_km))
+    km = quote["km"]
+    where = f" ({quote['site']})" if quote.get("site") else ""
+    km_txt, mi_txt, radius = _distance(km), _distance(km_to_miles(km)), _num(round(quote["radius_km"]))
     near_en = f"The nearest site taking patients is {km_txt} km ({mi_txt} miles) from you"
     near_es = f"El centro más cercano que acepta pacientes está a {km_txt} km ({mi_txt} millas) de usted"
     if raw:
@@ -312,28 +387,54 @@ def _travel(facts: Facts, nearest, sites, raw) -> tuple[Text, Text]:
                   f"{near_es}, más lejos de lo que dijo poder viajar."))
 
 
-def render(leaf: str, spec, facts: Facts, nearest, sites, raw, negated: bool) -> tuple[Text, Text]:
-    """(coordinator, patient) sentences for one leaf; `raw` is the leaf's own value before any `not`."""
+def quote(leaf: str, spec, facts: Facts, nearest, sites, raw) -> dict:
+    """What one leaf's sentences quote from the trial's spec and the patient's facts, as JSON-safe data.
+
+    Empty when the sentence needs nothing beyond the leaf and its outcome (most unknowns).
+    """
+    if leaf in YES_NO:
+        return _quote_yes_no(leaf, facts)
+    if leaf == "sex":
+        return _quote_sex(spec, facts)
+    if leaf == "biomarker":
+        return _quote_biomarker(spec, facts)
+    if leaf in RANGES:
+        return _quote_range(leaf, spec, facts, raw)
+    if leaf == "condition":
+        return _quote_condition(spec, facts, raw)
+    if leaf == "stage":
+        return _quote_stage(spec, facts)
+    if leaf in ("medication", "prior_therapy"):
+        return _quote_medication(leaf, spec, facts, raw)
+    return _quote_travel(facts, nearest, sites, raw)
+
+
+def render_quote(leaf: str, quote: dict, raw, negated: bool) -> tuple[Text, Text]:
+    """(coordinator, patient) sentences from a leaf's `quote`; `raw` is the leaf's own value before any `not`."""
     met = raw if not negated or raw is None else not raw
     if leaf in YES_NO:
-        return _yes_no(leaf, facts, met)
+        return _yes_no(leaf, quote, met)
     if leaf == "sex":
-        return _sex([s for s in SEXES if s not in spec] if negated else list(spec), facts, met)
+        return _sex(quote, negated, met)
     if leaf == "biomarker":
-        flipped = {"gene": spec["gene"], "status": OTHER_STATUS[spec["status"]]} if negated else spec
-        return _biomarker(flipped, facts, met)
+        return _biomarker(quote, negated, met)
     if leaf in RANGES:
-        coord, patient = _range(leaf, spec, facts, raw)
+        coord, patient = _range(leaf, quote)
     elif leaf == "condition":
-        coord, patient = _condition(spec, facts, raw)
+        coord, patient = _condition(quote)
     elif leaf == "stage":
-        coord, patient = _stage(spec, facts, raw)
+        coord, patient = _stage(quote, raw)
     elif leaf in ("medication", "prior_therapy"):
-        coord, patient = _medication(leaf, spec, facts, raw)
+        coord, patient = _medication(leaf, quote)
     else:
-        coord, patient = _travel(facts, nearest, sites, raw)
+        coord, patient = _travel(quote, raw)
     if negated and raw is not None:
         coord_tail, patient_tail = NEGATED_TAILS[raw]
         coord = {lang: coord[lang] + coord_tail[lang] for lang in coord}
         patient = {lang: patient[lang] + patient_tail[lang] for lang in patient}
     return coord, patient
+
+
+def render(leaf: str, spec, facts: Facts, nearest, sites, raw, negated: bool) -> tuple[Text, Text]:
+    """(coordinator, patient) sentences for one leaf; `raw` is the leaf's own value before any `not`."""
+    return render_quote(leaf, quote(leaf, spec, facts, nearest, sites, raw), raw, negated)
