@@ -82,13 +82,14 @@ class Patient(models.Model):
 
     def status_token(self):
         """The private status link's token: signed, and built on a random UUID, so unguessable."""
-        return signing.dumps(str(self.public_id), salt=STATUS_LINK_SALT)
+        # A plain Signer, not signing.dumps: the same patient always gets the same link.
+        return signing.Signer(salt=STATUS_LINK_SALT).sign(str(self.public_id))
 
     @classmethod
     def from_status_token(cls, token):
         try:
-            public_id = signing.loads(token, salt=STATUS_LINK_SALT)
-        except signing.BadSignature:
+            public_id = uuid.UUID(signing.Signer(salt=STATUS_LINK_SALT).unsign(token))
+        except (signing.BadSignature, ValueError):
             return None
         return cls.objects.active().filter(public_id=public_id).first()
 

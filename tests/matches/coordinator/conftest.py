@@ -4,6 +4,7 @@ one depression patient for the Behavioral Health team (the other team, whose row
 from datetime import date
 
 import pytest
+from django.core import mail
 from django.test import Client
 
 from matches.models import Match
@@ -33,6 +34,7 @@ def morning_queue(lung_trial, depression_trial, authorization_text, django_captu
     with django_capture_on_commit_callbacks(execute=True):
         sign(depressed)
     other = Match.objects.get(patient=depressed, trial=depression_trial)
+    mail.outbox.clear()  # the patients' status-link emails; the tests here read the coordinators' mail
     return {"onc": lung, "other": other}
 
 
