@@ -44,7 +44,7 @@ lint: install
 
 # Recompile the translation catalogs after editing locale/*/LC_MESSAGES/django.po (needs gettext).
 messages: install
-	$(BIN)/python manage.py makemessages -l es --ignore=.venv --ignore=bench
+	$(BIN)/python manage.py makemessages -l es --ignore=.venv --ignore=bench --ignore=tests
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:

@@ -94,3 +94,18 @@ def test_a_patient_with_an_active_authorization_has_nothing_to_sign(client, lung
 @pytest.mark.django_db
 def test_the_resign_page_needs_a_valid_status_link(client):
     assert client.get("/status/forged/authorization/sign/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_status_page_of_a_patient_who_must_sign_again_links_to_the_current_text(client, lung_patient):
+    sign(lung_patient)
+    publish_new_version(requires_reconsent=True)
+    page = client.get(f"/status/{lung_patient.status_token()}/").content.decode()
+    assert resign_url(lung_patient) in page
+    assert f"/status/{lung_patient.status_token()}/authorization/\"" in page  # the copy of what they signed
+
+
+@pytest.mark.django_db
+def test_a_status_page_offers_no_copy_of_an_authorization_never_signed(client, lung_patient):
+    page = client.get(f"/status/{lung_patient.status_token()}/").content.decode()
+    assert "/authorization/\"" not in page
