@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from intake.models import Patient
+from trials.eligibility.evaluate import render_reason
 from trials.models import Site, Trial
 
 
@@ -131,6 +132,15 @@ class Match(models.Model):
 
     def allowed_transitions(self):
         return TRANSITIONS.get(self.status, [])
+
+    def reason_sentences(self):
+        """The reasons as pages show them: leaf, path, outcome, question, negated, and the `coordinator` and
+        `patient` sentences, each {"en": …, "es": …}.
+
+        Matching stores reasons compactly (see Reason.to_compact) and they are worded here. Rows written
+        before that hold the sentences already, and are passed through until their next re-match.
+        """
+        return [reason if "coordinator" in reason else render_reason(reason) for reason in self.reasons]
 
     def patient_status_text(self):
         return PATIENT_STATUS_TEXT[self.status]

@@ -133,7 +133,8 @@ prepared_trials = _PreparedCache(getattr(settings, "MATCH_TRIAL_CACHE_SIZE", 200
 
 
 class _Fresh:
-    """One engine result, before it is known whether it will be written (rendering sentences is the costly part)."""
+    """One engine result, before it is known whether it will be written: new not-eligible ones never build their
+    stored values."""
 
     __slots__ = ("patient_id", "trial_id", "verdict", "urgent", "nearest_site_id")
 
@@ -146,7 +147,7 @@ class _Fresh:
         return {
             "verdict": verdict.outcome,
             "score": verdict.score,
-            "reasons": [reason.to_dict() for reason in verdict.reasons],
+            "reasons": verdict.to_compact(),  # sentences are worded when a page shows them: Match.reason_sentences
             "questions": list(verdict.questions),
             "nearest_site_id": self.nearest_site_id,
             "nearest_site_km": verdict.nearest_site_km,

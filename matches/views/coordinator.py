@@ -179,8 +179,10 @@ def detail(request, pk):
     authorization = _latest_authorization(match.patient)
     vocabulary = load_vocabulary()
     events = list(match.events.select_related("actor"))
+    reasons = match.reason_sentences()
     return render(request, "matches/detail.html", {
         "match": match,
+        "reasons": reasons,
         "patient": match.patient,
         "age": match.patient.age_on(),
         "condition_label": vocabulary.label(match.patient.condition_code, "en"),
@@ -189,8 +191,7 @@ def detail(request, pk):
         "events": events,
         "contacts": [e for e in events if e.kind == MatchEvent.Kind.CONTACT],
         "notes": [e for e in events if e.kind == MatchEvent.Kind.NOTE or (e.note and e.kind == MatchEvent.Kind.STATUS)],
-        "reason_counts": {o: sum(1 for r in match.reasons if r.get("outcome") == o) for o in ("met", "not_met",
-                                                                                            "unknown")},
+        "reason_counts": {o: sum(1 for r in reasons if r["outcome"] == o) for o in ("met", "not_met", "unknown")},
         "status_form": StatusChangeForm(match=match),
         "note_form": NoteForm(),
         "contact_form": ContactForm(match=match),

@@ -1,0 +1,76 @@
+"""Matches store compact reasons; pages word them, and rows stored with sentences still read."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from matches import services
+from matches.models import Match
+from tests.conftest import TODAY, sign
+
+OLD_ROW_REASON = {
+    "leaf": "ecog", "path": "all[2].ecog", "outcome": "met", "question": None, "negated": False,
+    "coordinator": {"en": "ECOG 1 is at most 1", "es": "La puntuación ECOG 1 es como máximo 1"},
+    "patient": {"en": "Your ECOG score is 1; the trial accepts at most 1.",
+                "es": "Su puntuación ECOG es 1; el estudio acepta como máximo 1."},
+}
+
+
+@pytest.fixture
+def matched(lung_trial, lung_patient):
+    sign(lung_patient)
+    services.match_patient(lung_patient.pk, today=TODAY)
+    return Match.objects.get(patient=lung_patient, trial=lung_trial)
+
+
+def test_a_match_stores_the_quoted_facts_not_the_sentences(matched):
+    assert all("coordinator" not in r and "patient" not in r for r in matched.reasons)
+    age = next(r for r in matched.reasons if r["leaf"] == "age")
+    assert age["quote"] == {"value": 56, "min": 18, "max": 75}  # born 1970-05-01, matched on 2026-11-27
+
+
+def test_reason_sentences_word_the_stored_reasons_in_both_languages_for_both_audiences(matched):
+    sentences = {r["leaf"]: r for r in matched.reason_sentences()}
+    assert sentences["age"]["coordinator"] == {"en": "Age 56 is within 18–75", "es": "La edad 56 está entre 18 y 75"}
+    assert sentences["ecog"]["patient"] == OLD_ROW_REASON["patient"]
+    assert sentences["condition"]["coordinator"]["en"] == (
+        "Diagnosis Lung adenocarcinoma matches Non-small cell lung cancer")
+    assert sentences["travel"]["patient"]["es"].startswith("El centro más cercano que acepta pacientes está a 0.4 km")
+    assert [r["outcome"] for r in matched.reason_sentences()] == [r["outcome"] for r in matched.reasons]
+
+
+def test_a_row_stored_with_sentences_before_compact_reasons_reads_as_it_was(matched):
+    Match.objects.filter(pk=matched.pk).update(reasons=[OLD_ROW_REASON])
+    matched.refresh_from_db()
+    assert matched.reason_sentences() == [OLD_ROW_REASON]
+
+
+def test_re_matching_an_old_row_stores_it_compactly(matched, lung_patient):
+    Match.objects.filter(pk=matched.pk).update(reasons=[OLD_ROW_REASON])
+
+    result = services.match_patient(lung_patient.pk, today=TODAY)
+
+    matched.refresh_from_db()
+    assert result.updated == 1
+    assert all("coordinator" not in r for r in matched.reasons)
+    assert {r["leaf"] for r in matched.reasons} == {"age", "condition", "ecog", "travel"}
+
+
+def test_the_coordinator_detail_page_shows_the_worded_reasons(matched, onc_coordinator):
+    client = Client()
+    client.force_login(onc_coordinator)
+    page = client.get(reverse("matches:detail", args=[matched.pk])).content.decode()
+    assert "Age 56 is within 18–75" in page
+    assert "ECOG 1 is at most 1" in page
+    assert "4 met · 0 not met · 0 unknown" in page
+
+
+@pytest.mark.django_db
+def test_on_postgresql_stored_reasons_are_compressed_with_lz4():
+    if connection.vendor != "postgresql":
+        pytest.skip("column compression is a PostgreSQL feature; the migration does nothing elsewhere")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT attcompression FROM pg_attribute "
+                       "WHERE attrelid = 'matches_match'::regclass AND attname = 'reasons'")
+        assert cursor.fetchone() == ("l",)
