@@ -223,6 +223,9 @@ class Cluster:
 def _use_celery_broker(url, *, eager):
     conf = celery_app.conf
     previous = (conf.broker_url, conf.task_always_eager, dict(conf.broker_transport_options or {}))
+    # Celery reads CELERY_BROKER_URL from the environment before its own settings (as .ci/run sets it),
+    # so point the environment at this broker too; the fixture puts the old value back.
+    os.environ["CELERY_BROKER_URL"] = url
     conf.broker_url = url
     conf.task_always_eager = eager
     conf.broker_transport_options = {**previous[2], "visibility_timeout": VISIBILITY_TIMEOUT_S}
@@ -256,6 +259,7 @@ def cluster(servers, django_db_blocker, settings, request):
     handler = ConnectionHandler({"default": dj_database_url.parse(f"{postgres.url_base}/{database}")})
     original_connection = connections["default"]
     connections["default"] = handler["default"]
+    previous_broker_env = os.environ.get("CELERY_BROKER_URL")
     previous_celery = _use_celery_broker(redis.url, eager=False)
     subprocess.run([shutil.which("redis-cli"), "-p", str(REDIS_PORT), "flushall"], check=True, capture_output=True)
     run = Cluster(postgres, redis, folder, database)
@@ -267,6 +271,10 @@ def cluster(servers, django_db_blocker, settings, request):
         connections["default"].close()
         connections["default"] = original_connection
         celery_app.conf.broker_url, celery_app.conf.task_always_eager, transport = previous_celery
+        if previous_broker_env is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = previous_broker_env
         celery_app.conf.broker_transport_options = transport
         _forget_broker_connections()
         if not redis.answers():
