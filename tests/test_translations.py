@@ -1,0 +1,40 @@
+"""Every patient-facing string has its Spanish, and the compiled catalog says the same as the source."""
+
+import gettext
+import re
+from pathlib import Path
+
+CATALOG = Path(__file__).resolve().parent.parent / "locale" / "es" / "LC_MESSAGES"
+
+
+def entries():
+    """(msgid, msgstr, flags) for every entry of the Spanish .po file, plural forms folded into msgstr."""
+    text = (CATALOG / "django.po").read_text(encoding="utf-8")
+    for block in text.split("\n\n"):
+        flags = " ".join(line for line in block.splitlines() if line.startswith("#,"))
+        fields, current = {}, None
+        for line in block.splitlines():
+            match = re.match(r'^(msgid|msgid_plural|msgstr(?:\[\d\])?) "(.*)"$', line)
+            if match:
+                current = match.group(1)
+                fields[current] = match.group(2)
+            elif line.startswith('"') and current:
+                fields[current] += line[1:-1]
+        if fields.get("msgid"):
+            msgstr = fields.get("msgstr", "") or "".join(v for k, v in fields.items() if k.startswith("msgstr["))
+            yield fields["msgid"], msgstr, flags
+
+
+def test_every_string_has_a_spanish_translation_that_is_not_fuzzy():
+    missing = [msgid for msgid, msgstr, _ in entries() if not msgstr]
+    fuzzy = [msgid for msgid, _, flags in entries() if "fuzzy" in flags]
+    assert not missing, f"untranslated: {missing[:5]}"
+    assert not fuzzy, f"fuzzy: {fuzzy[:5]}"
+
+
+def test_the_compiled_catalog_says_what_the_source_says():
+    with open(CATALOG / "django.mo", "rb") as compiled:
+        catalog = gettext.GNUTranslations(compiled)
+    stale = [msgid for msgid, msgstr, _ in entries()
+             if "\\" not in msgid and "\\" not in msgstr and catalog.gettext(msgid) != msgstr]
+    assert not stale, f"run `make messages` to recompile: {stale[:5]}"
