@@ -5,10 +5,12 @@
 
 Builds its own PostgreSQL database (tb_load on 127.0.0.1:5432) and uses Redis db 7, serves the project with
 gunicorn (bench.load_settings: the project plus one bare ten-field-form view) and runs an interactive and a bulk
-Celery worker. Three timed phases, each bounded by --seconds:
+Celery worker. Four timed phases, each bounded by --seconds:
 1. mixed: 3/4 of the users are patients (intake wizard → sign → status page), 1/4 coordinators (queue);
-2. bare: every user POSTs the bare ten-field form (the same gunicorn, the same middleware);
-3. bulk: a trial is re-matched over --patients consented patients on the bulk queue while patients sign;
+2. submit: every user only POSTs intake steps (about → condition → the final step that creates the patient),
+   the purer figure to set against the bare view;
+3. bare: every user POSTs the bare ten-field form (the same gunicorn, the same middleware);
+4. bulk: a trial is re-matched over --patients consented patients on the bulk queue while patients sign;
    the time from signing to their first match being in the database is measured.
 Prints a table and ends with one line of JSON.
 """
@@ -29,12 +31,14 @@ import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PORT = 8093
-DB = "tb_load"
+# Another run at the same time picks its own: TB_LOAD_DB=tb_load2 TB_LOAD_REDIS_DB=8 TB_LOAD_PORT=8094.
+PORT = int(os.environ.get("TB_LOAD_PORT", "8093"))
+DB = os.environ.get("TB_LOAD_DB", "tb_load")
+REDIS_DB = os.environ.get("TB_LOAD_REDIS_DB", "7")
 ENV = {
     "DJANGO_SETTINGS_MODULE": "bench.load_settings",
     "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB}",
-    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/7",
+    "CELERY_BROKER_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
     "CELERY_TASK_ALWAYS_EAGER": "false",
     "DEBUG": "false",
     "SECRET_KEY": secrets.token_urlsafe(50),
@@ -115,6 +119,16 @@ def patient_visit(user, samples, n):
     return found.group(1), signed_at
 
 
+def submit_visit(user, samples, n):
+    """One intake, POSTs only: the session and CSRF cookie come from one unmeasured GET per user."""
+    if "csrftoken" not in user.cookies:
+        user.request("GET", "/intake/?restart=1")
+    timed(samples, "submit_step", user, "POST", "/intake/",
+          {**ABOUT, "intake_wizard-current_step": "about", "about-email": f"submit{n}@example.com"})
+    timed(samples, "submit_step", user, "POST", "/intake/", {**CONDITION, "intake_wizard-current_step": "condition"})
+    timed(samples, "submit_final", user, "POST", "/intake/", {**ONCOLOGY, "intake_wizard-current_step": "oncology"})
+
+
 def coordinator_visit(user, samples):
     if "sessionid" not in user.cookies:
         user.request("GET", "/accounts/login/")
@@ -138,6 +152,8 @@ def run_users(phase, users, seconds, out):
             try:
                 if phase == "bare":
                     timed(samples, "bare", user, "POST", "/bench/bare/", BARE)
+                elif phase == "submit":
+                    submit_visit(user, samples, f"{os.getpid()}-{index}-{n}")
                 elif index < coordinators:
                     coordinator_visit(user, samples)
                 else:
@@ -200,7 +216,7 @@ def fresh_database():
         cursor.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
         cursor.execute(f"CREATE DATABASE {DB}")
     conn.close()
-    subprocess.run(["redis-cli", "-n", "7", "flushdb"], check=True, capture_output=True)
+    subprocess.run(["redis-cli", "-n", REDIS_DB, "flushdb"], check=True, capture_output=True)
     manage("migrate", "--noinput", "-v", "0")
     manage("load_demo")
     manage("collectstatic", "--noinput", "-v", "0")
@@ -314,9 +330,14 @@ def main():
 
     fresh_database()
     seed_rate = seed_patients(args.patients)
+    # load_demo queued a re-match of each of its 44 trials; once the bulk worker starts they would run over the
+    # seeded patients through every phase. The bulk phase below starts the one bulk run this benchmark means.
+    subprocess.run(["redis-cli", "-n", REDIS_DB, "flushdb"], check=True, capture_output=True)
     processes = start_servers()
+    load_before = open("/proc/loadavg").read().split()[:3]
     try:
         mixed, _, mixed_s = load("mixed", args.users, args.seconds)
+        submit, _, submit_s = load("submit", args.users, args.seconds)
         bare, _, bare_s = load("bare", args.users, args.seconds)
 
         from matches.models import Match
@@ -339,11 +360,19 @@ def main():
 
     figures = summarize(mixed, mixed_s)
     bare_figures = summarize(bare, bare_s)["bare"]
+    submit_figures = summarize(submit, submit_s)
+    submit_posts = [s for s in submit if s[0] in ("submit_step", "submit_final")]
+    submit_figures["submit_post"] = summarize([("submit_post", *s[1:]) for s in submit_posts], submit_s)["submit_post"]
     result = {
         "users": args.users, "seconds": args.seconds, "cpus": os.cpu_count(),
         "intake_submit": figures.get("intake_submit"), "intake_step": figures.get("intake_step"),
         "sign": figures.get("sign"), "status_page": figures.get("status_page"), "queue": figures.get("queue"),
         "bare": bare_figures,
+        "submit_phase": {"final": submit_figures.get("submit_final"), "all_posts": submit_figures["submit_post"],
+                         "all_posts_rps_vs_bare": round(submit_figures["submit_post"]["rps"] / bare_figures["rps"], 3),
+                         "final_rps_vs_bare": round(submit_figures["submit_final"]["rps"] / bare_figures["rps"], 3)
+                         if submit_figures.get("submit_final") else None},
+        "loadavg_before": load_before, "loadavg_after": open("/proc/loadavg").read().split()[:3],
         "intake_submit_rps_vs_bare": round(figures["intake_submit"]["rps"] / bare_figures["rps"], 3)
         if figures.get("intake_submit") else None,
         "intake_post_rps_vs_bare": round(
@@ -357,7 +386,7 @@ def main():
         "bulk_still_running_at_end": bool(bulk_running), "bulk_elapsed_s": round(time.monotonic() - bulk_started, 1),
         "seed_rows_per_s": seed_rate,
     }
-    for kind, f in {**figures, "bare": bare_figures}.items():
+    for kind, f in {**figures, **submit_figures, "bare": bare_figures}.items():
         print(f"{kind:14} n={f['n']:6} rps={f['rps']:8} p50={f['p50_ms']:7} ms p99={f['p99_ms']:7} ms "
               f"5xx={f['errors_5xx']}")
     print(f"signing→match p50={result['signing_to_match_p50_s']} s p95={result['signing_to_match_p95_s']} s "

@@ -6,3 +6,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.load_settings")
 application = get_wsgi_application()
+
+from intake.geo import warm  # noqa: E402  (after the settings are loaded)
+
+warm()

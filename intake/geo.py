@@ -12,6 +12,13 @@ def is_well_formed_zip(postal_code):
     return bool(US_ZIP.match(postal_code or ""))
 
 
+def warm():
+    """Load the packaged ZIP data now: the first lookup in a process reads it, which takes most of a second.
+
+    A web server calls this as it starts (see bench/load_wsgi.py) so no patient's request pays for it."""
+    locate_zip("77030")
+
+
 @lru_cache(maxsize=4096)
 def locate_zip(postal_code):
     """(latitude, longitude) of a US ZIP code's centre, or None when the code is unknown."""

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
@@ -36,6 +37,12 @@ STAGES = [
 ]
 STAGE_OF_STEP = {"about": "about", "condition": "condition", "oncology": "questions",
                  "mental_health": "questions", "safety": "questions", "medicines": "questions"}
+
+# The HTML of a step's fields before anything is typed into them, per step, language and form wording
+# (minor, sex, kind): crispy-forms rendering of these fields cost most of an intake request's CPU (docs/perf-load.md).
+# Only the medicines step shows what this patient typed, so it is never kept; a bound form never is either.
+_UNFILLED_STEP_HTML = {}
+KEPT_STEPS = {"about", "condition", "oncology", "mental_health", "safety"}
 
 
 def landing(request):
@@ -99,6 +106,12 @@ class IntakeWizard(SessionWizardView):
         form = self.get_form(step, data=self.storage.get_step_data(step), files=self.storage.get_step_files(step))
         return self.render(form)
 
+    def get_cleaned_data_for_step(self, step):
+        """None at once for a step with nothing stored yet, without building and validating an empty form."""
+        if self.storage.get_step_data(step) is None:
+            return None
+        return super().get_cleaned_data_for_step(step)
+
     def _about(self):
         """Birthday and sex as stored, read without re-validating the whole step."""
         data = self.storage.get_step_data("about") or {}
@@ -147,7 +160,21 @@ class IntakeWizard(SessionWizardView):
         )
         if self.steps.current == "medicines":
             context["understood"] = self._understood_drugs()
+        context["step_fields"] = self.step_fields(form, context.get("understood"))
         return context
+
+    def step_fields(self, form, understood=None):
+        step = self.steps.current
+
+        def rendered():
+            return render_to_string("intake/step_fields.html", {"form": form, "step": step, "understood": understood})
+
+        if form.is_bound or step not in KEPT_STEPS:
+            return rendered()
+        key = (step, get_language(), tuple(sorted(self.get_form_kwargs(step).items())))
+        if key not in _UNFILLED_STEP_HTML:
+            _UNFILLED_STEP_HTML[key] = rendered()
+        return _UNFILLED_STEP_HTML[key]
 
     def _understood_drugs(self):
         """What we made of the names the patient typed, to show back before they go on."""
