@@ -295,6 +295,15 @@ def stop_servers(processes):
         except subprocess.TimeoutExpired:  # the bulk worker is still inside the 100,000-patient run: no need
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=10)
+    # A killed worker's query keeps PostgreSQL busy until it ends: end this database's sessions too.
+    import psycopg2
+
+    conn = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> "
+                       "pg_backend_pid()", [DB])
+    conn.close()
 
 
 def signing_to_match(signed, deadline_s=30):
