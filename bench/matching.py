@@ -6,7 +6,8 @@
 1. Create a throwaway database (tb_bench), migrate it, and fill it with COPY: a synthetic registry whose
    conditions are weighted like real ones (mostly oncology, a long tail), with varied age windows, sex
    limits, 1–30 sites and curated criteria on a share of trials; patients with varied answers and
-   unknowns, every one with a valid authorization.
+   unknowns, every one with a valid authorization. Trial statuses follow the registry (a third
+   recruiting; --stress: 80%, the first benchmark's mix, for a worst case of candidates per patient).
 2. In a fresh child process (the "worker", so the generator's memory is not counted):
    (a) match_patient for a sample of never-matched patients: p50 / p95 ms; then the same service with
        the database narrowing switched off (every recruiting trial goes through the engine) for a smaller
@@ -62,6 +63,17 @@ CITIES = [  # (lat, lon) of US metro areas with trial centres
 ]
 RADII_KM = [None, None, None, 25, 50, 80, 100, 160, 250, 400, 800]
 
+# Trial status mixes, as weights. "realistic" (the default) is the overall-status count of the 801 API v2
+# records in ../shared/data/ctgov (see its README): a third recruiting. "stress" is the mix the first
+# benchmark used, 80% recruiting: about 2.4× the candidates per patient, a worst case for the write.
+STATUS_MIXES = {
+    "realistic": {
+        "COMPLETED": 298, "RECRUITING": 266, "NOT_YET_RECRUITING": 70, "UNKNOWN": 69, "ACTIVE_NOT_RECRUITING": 39,
+        "TERMINATED": 36, "WITHDRAWN": 14, "ENROLLING_BY_INVITATION": 6, "SUSPENDED": 3,
+    },
+    "stress": {"RECRUITING": 80, "NOT_YET_RECRUITING": 8, "ACTIVE_NOT_RECRUITING": 6, "COMPLETED": 4, "SUSPENDED": 2},
+}
+
 CRITERIA = {
     "oncology": [
         {"ecog": {"max": 1}}, {"ecog": {"max": 2}}, {"prior_lines": {"max": 2}}, {"prior_lines": {"min": 1}},
@@ -95,12 +107,18 @@ def parse_args(argv=None):
     parser.add_argument("--keep", action="store_true", help="keep the database (and reuse it with --reuse)")
     parser.add_argument("--reuse", action="store_true", help="measure on an existing database, no generation")
     parser.add_argument("--quick", action="store_true", help="smoke run: 2,000 trials, 20,000 patients")
+    parser.add_argument("--stress", action="store_true",
+                        help="80%% of trials recruiting (the first benchmark's mix) instead of the registry's third")
     parser.add_argument("--generate", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.quick:
         args.trials, args.patients, args.sample, args.baseline_sample = 2_000, 20_000, 20, 3
     return args
+
+
+def status_profile(args):
+    return "stress" if args.stress else "realistic"
 
 
 def setup_django(args):
@@ -232,8 +250,8 @@ def generate(args):
     today = now.date()
 
     # Trials, their indexed condition rows and sites.
-    statuses = [Trial.Status.RECRUITING] * 80 + [Trial.Status.NOT_YET_RECRUITING] * 8 + [
-        Trial.Status.ACTIVE_NOT_RECRUITING] * 6 + [Trial.Status.COMPLETED] * 4 + [Trial.Status.SUSPENDED] * 2
+    status_mix = STATUS_MIXES[status_profile(args)]
+    statuses = [Trial.Status(name) for name, count in status_mix.items() for _ in range(count)]
     trials, conditions, sites = [], [], []
     site_pk = 0
     for pk in range(1, args.trials + 1):
@@ -420,6 +438,10 @@ def measure(args):
     out["no_narrowing_p50_ms"] = round(statistics.median(baseline), 1)
     out["narrowing_speedup"] = round(statistics.median(baseline) / statistics.median(timings), 1)
     out["matches_total"] = Match.objects.count()
+    with connection.cursor() as cursor:  # what a stored match's reasons weigh, as JSON text
+        cursor.execute("SELECT avg(octet_length(reasons::text)) FROM matches_match")
+        mean = cursor.fetchone()[0]
+    out["reasons_json_bytes_mean"] = None if mean is None else round(float(mean))
     out["database"] = connection.vendor
     return out
 
@@ -434,7 +456,7 @@ def main(argv=None):
         setup_django(args)
         print(json.dumps(measure(args)))
         return 0
-    figures = {"trials": args.trials, "patients": args.patients}
+    figures = {"trials": args.trials, "patients": args.patients, "status_profile": status_profile(args)}
     if not args.reuse:
         admin_sql(args, f'DROP DATABASE IF EXISTS "{args.db}"')
         admin_sql(args, f'CREATE DATABASE "{args.db}"')
