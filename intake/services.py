@@ -31,6 +31,7 @@ def submit_intake(
     """Create the patient from a finished intake. Nothing is matched until they sign an authorization."""
     today = today or timezone.localdate()
     location = locate_zip(postal_code)
+    derived = derive_answers(answers)
     patient = Patient.objects.create(
         language=language,
         full_name=full_name.strip(),
@@ -43,11 +44,10 @@ def submit_intake(
         longitude=location[1] if location else None,
         travel_radius_km=travel_radius_km,
         condition_code=condition_code,
-        answers=derive_answers(answers),
+        answers=derived,
         is_minor=age_on(birth_date, today) < 18,
+        urgent=bool(derived.get("urgent")),
     )
-    patient.urgent = bool(patient.answers.get("urgent"))
-    patient.save(update_fields=["urgent"])
     log.info("intake submitted patient=%s", patient.pk)
     return patient
 
