@@ -110,3 +110,15 @@ def test_the_status_page_of_an_urgent_patient_shows_crisis_resources(client, dep
     depressed_patient.urgent = True
     depressed_patient.save()
     assert "988" in client.get(status_url(depressed_patient)).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_status_page_says_why_each_trial_matched_in_the_patients_language(client, lung_trial, lung_patient,
+                                                                           django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        sign(lung_patient)
+    age = lung_patient.age_on()
+    page = client.get(status_url(lung_patient)).content.decode()
+    assert f"You are {age} years old" in page
+    client.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    assert f"Tiene {age} años" in client.get(status_url(lung_patient)).content.decode()
