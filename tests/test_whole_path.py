@@ -59,7 +59,7 @@ def test_a_patient_who_signs_is_matched_and_seen_by_their_trials_coordinator(cli
     queue = client.get(reverse("matches:queue"))
     assert patient.reference in queue.content.decode()
     detail = client.get(reverse("matches:detail", args=[match.pk]))
-    assert "Age 54 is within 18" in detail.content.decode()
+    assert f"Age {patient.age_on()} is within 18" in detail.content.decode()
     assert AccessLog.objects.filter(user=onc_coordinator, patient=patient).count() == 1
 
     client.post(reverse("matches:change_status", args=[match.pk]), {"status": "reviewing", "note": "Looks good"})
