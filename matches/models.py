@@ -99,19 +99,22 @@ class MatchQuerySet(models.QuerySet):
 
 
 class Match(models.Model):
-    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="matches")
-    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="matches")
-    verdict = models.CharField(max_length=14, choices=Verdict.choices, db_index=True)
-    score = models.FloatField(default=0, db_index=True)
+    # No single-column indexes here: the unique (patient, trial) constraint serves patient lookups, the
+    # (trial, status) index serves trial lookups and queue counts, and match_queue_order the queue's order.
+    # Every index costs each of the thousands of rows one patient's first match can write.
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="matches", db_index=False)
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="matches", db_index=False)
+    verdict = models.CharField(max_length=14, choices=Verdict.choices)
+    score = models.FloatField(default=0)
     reasons = models.JSONField(default=list)
     questions = models.JSONField(default=list)
     nearest_site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     nearest_site_km = models.FloatField(null=True, blank=True)
-    status = models.CharField(max_length=14, choices=Status.choices, default=Status.NEW, db_index=True)
-    urgent = models.BooleanField(default=False, db_index=True)
+    status = models.CharField(max_length=14, choices=Status.choices, default=Status.NEW)
+    urgent = models.BooleanField(default=False)
     trigger = models.CharField(max_length=20, choices=Trigger.choices, default=Trigger.NEW_INTAKE)
     engine_version = models.CharField(max_length=20)
-    first_matched_at = models.DateTimeField(default=timezone.now, db_index=True)
+    first_matched_at = models.DateTimeField(default=timezone.now)
     evaluated_at = models.DateTimeField(default=timezone.now)
     status_changed_at = models.DateTimeField(default=timezone.now)
     notified_at = models.DateTimeField(null=True, blank=True)
@@ -123,7 +126,10 @@ class Match(models.Model):
         constraints = [models.UniqueConstraint(fields=["patient", "trial"], name="one_match_per_patient_trial")]
         # The queue's order: its first page is read off this index instead of sorting every match of the team
         # (100,000 matches: 500 ms with a 150 MB sort on disk → under 1 ms; docs/perf-load.md).
-        indexes = [models.Index(fields=["-urgent", "-score", "-first_matched_at"], name="match_queue_order")]
+        indexes = [
+            models.Index(fields=["-urgent", "-score", "-first_matched_at"], name="match_queue_order"),
+            models.Index(fields=["trial", "status"], name="match_trial_status"),
+        ]
         verbose_name_plural = "matches"
 
     def __str__(self):
