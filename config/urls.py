@@ -15,5 +15,3 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
 ]
 
-admin.site.site_header = "TrialBridge administration"
-admin.site.site_title = "TrialBridge admin"

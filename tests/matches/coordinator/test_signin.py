@@ -103,3 +103,21 @@ def test_with_two_factor_on_the_password_alone_does_not_open_the_queue(onc_coord
                                                               "next": reverse("matches:export")})
     assert good.status_code == 302 and good["Location"] == reverse("matches:export")
     assert client.get(reverse("matches:queue")).status_code == 200
+
+
+def test_an_admin_with_two_factor_on_must_pass_a_code_before_the_admin_opens(admin_user, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    device = TOTPDevice.objects.create(user=admin_user, name="phone", confirmed=True)
+    client = Client()
+    sign_in(client, "ada")
+    response = client.get("/admin/intake/patient/", follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("matches:two_factor_verify"))
+    client.post(reverse("matches:two_factor_verify"), {"otp_device": device.persistent_id,
+                                                       "otp_token": current_code(device)})
+    assert client.get("/admin/intake/patient/").status_code == 200
+
+
+def test_an_admin_without_two_factor_opens_the_admin_with_the_password(admin_user):
+    client = Client()
+    sign_in(client, "ada")
+    assert client.get("/admin/intake/patient/").status_code == 200
