@@ -52,8 +52,12 @@ def submit_intake(
     return patient
 
 
+# Marks an argument the caller did not give, where None is a real answer ("no travel limit").
+UNCHANGED = object()
+
+
 @transaction.atomic
-def update_answers(*, patient, answers, condition_code=None, postal_code=None, travel_radius_km=None):
+def update_answers(*, patient, answers, condition_code=None, postal_code=None, travel_radius_km=UNCHANGED):
     """Merge new answers into the patient's, and have them re-matched once this commits.
 
     An answer given as None ("I don't know") is stored as unknown; keys not mentioned are kept.
@@ -69,8 +73,8 @@ def update_answers(*, patient, answers, condition_code=None, postal_code=None, t
         location = locate_zip(postal_code)
         patient.postal_code = postal_code
         patient.latitude, patient.longitude = location if location else (None, None)
-    if travel_radius_km is not None:
-        patient.travel_radius_km = travel_radius_km
+    if travel_radius_km is not UNCHANGED:
+        patient.travel_radius_km = travel_radius_km  # None: the patient can travel any distance
     patient.answers_changed_at = timezone.now()
     patient.save()
     answers_changed.send(sender=Patient, patient_id=patient.pk)

@@ -122,3 +122,25 @@ def test_the_status_page_says_why_each_trial_matched_in_the_patients_language(cl
     assert f"You are {age} years old" in page
     client.post("/i18n/setlang/", {"language": "es", "next": "/"})
     assert f"Tiene {age} años" in client.get(status_url(lung_patient)).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_patient_can_go_back_to_no_travel_limit_when_editing_answers(client, lung_patient):
+    lung_patient.travel_radius_km = 80
+    lung_patient.save()
+    url = reverse("intake:edit_answers", args=[lung_patient.status_token()])
+    client.post(url, {"stage": "IV", "metastatic": "yes", "ecog": "1", "prior_lines": "1", "pregnant": "no",
+                      "where-postal_code": "77030", "where-travel_radius": ""})
+    lung_patient.refresh_from_db()
+    assert lung_patient.travel_radius_km is None
+
+
+@pytest.mark.django_db
+def test_answering_a_follow_up_question_leaves_the_travel_limit_alone(lung_patient):
+    from intake.services import update_answers
+
+    lung_patient.travel_radius_km = 80
+    lung_patient.save()
+    update_answers(patient=lung_patient, answers={"ecog": 0})
+    lung_patient.refresh_from_db()
+    assert lung_patient.travel_radius_km == 80
