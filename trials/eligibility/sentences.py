@@ -81,6 +81,9 @@ NEGATED_TAILS = {
 NOT_APPLICABLE_PREGNANCY = ("Not pregnant (male)", "No embarazada (sexo masculino)",
                             "This question does not apply to you.", "Esta pregunta no le corresponde.")
 
+# A travel radius this large means "any distance" (half the Earth's circumference is as far as a site can be).
+ANYWHERE_KM = 20000
+
 
 def _num(value) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
@@ -376,6 +379,10 @@ def _travel(quote: dict, raw) -> tuple[Text, Text]:
     km_txt, mi_txt, radius = _distance(km), _distance(km_to_miles(km)), _num(round(quote["radius_km"]))
     near_en = f"The nearest site taking patients is {km_txt} km ({mi_txt} miles) from you"
     near_es = f"El centro más cercano que acepta pacientes está a {km_txt} km ({mi_txt} millas) de usted"
+    if raw and quote["radius_km"] >= ANYWHERE_KM:
+        return (_pair(f"Nearest recruiting site {km_txt} km away{where}; no travel limit given",
+                      f"El centro que recluta más cercano está a {km_txt} km{where}; sin límite de distancia"),
+                _pair(f"{near_en}.", f"{near_es}."))
     if raw:
         return (_pair(f"Nearest recruiting site {km_txt} km away{where}, within the {radius} km travel radius",
                       f"El centro que recluta más cercano está a {km_txt} km{where}, dentro del radio de {radius} km"),

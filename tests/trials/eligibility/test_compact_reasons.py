@@ -99,3 +99,11 @@ def test_the_compact_form_holds_no_birth_date_location_or_postal_code():
     text = json.dumps(evaluate(TYPICAL_TRIAL, profile, today=TODAY, sites=[MED_CENTER]).to_compact())
     for private in ("1972-05-01", "77030", str(HOME["latitude"]), str(HOME["longitude"])):
         assert private not in text
+
+
+def test_a_patient_with_no_travel_limit_is_not_told_about_a_20000_km_radius():
+    profile = Profile(latitude=29.70, longitude=-95.40, travel_radius_km=20038)
+    verdict = evaluate({"travel": True}, profile, today=TODAY, sites=[SiteLocation(29.71, -95.40)])
+    [reason] = render_reasons(verdict.to_compact())
+    assert reason["coordinator"]["en"].endswith("no travel limit given")
+    assert "20038" not in reason["patient"]["en"] + reason["patient"]["es"]
