@@ -20,7 +20,7 @@ def next_step(page, words):
     page.get_by_role("button", name=words["next"], exact=True).click()
 
 
-@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("width", [320, 1280])  # 320 CSS px: WCAG 2.1 reflow
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_a_patient_goes_from_the_landing_page_to_their_matches(live_server, open_page, check_page, lung_trial,
                                                                language, width):
