@@ -19,7 +19,7 @@ def xml_archive(tmp_path):
     """A .tar.gz holding the XML fixtures in a folder, as ClinicalTrials.gov's bulk download did."""
     path = tmp_path / "legacy.tar.gz"
     with tarfile.open(path, "w:gz") as archive:
-        for name in ("NCT90000010.xml", "broken.xml", "no_nct.xml"):
+        for name in ("neuropathy_study.xml", "broken.xml", "no_nct.xml"):
             data = (FIXTURES / name).read_bytes()
             info = tarfile.TarInfo(f"NCT9000xxxx/{name}")
             info.size = len(data)

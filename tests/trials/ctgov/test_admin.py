@@ -102,7 +102,7 @@ def test_reimport_from_file_reapplies_the_record_in_the_background(
     ("suggestions=pending", ["NCT90000001", "NCT90000010"]),
 ])
 def test_the_trial_list_filters_by_source_status_mapping_and_curation(client, admin_user, fixtures_dir, query, refs):
-    call_command("import_ctgov", str(fixtures_dir / "lung_study.json"), str(fixtures_dir / "NCT90000010.xml"),
+    call_command("import_ctgov", str(fixtures_dir / "lung_study.json"), str(fixtures_dir / "neuropathy_study.xml"),
                  "--no-progress")
     client.force_login(admin_user)
 

@@ -121,7 +121,7 @@ def test_a_broken_json_file_is_reported_and_the_rest_of_the_import_goes_on(fixtu
 
 @pytest.mark.django_db
 def test_a_legacy_xml_file_maps_like_an_api_record(fixtures_dir):
-    run(fixtures_dir / "NCT90000010.xml")
+    run(fixtures_dir / "neuropathy_study.xml")
 
     trial = Trial.objects.get(ref="NCT90000010")
     assert trial.overall_status == Trial.Status.RECRUITING
