@@ -98,6 +98,8 @@ def parse_args(argv=None):
     parser.add_argument("--patients", type=int, default=500_000)
     parser.add_argument("--sample", type=int, default=100, help="patients timed through match_patient")
     parser.add_argument("--baseline-sample", type=int, default=5, help="patients timed without narrowing")
+    parser.add_argument("--cold-sample", type=int, default=30,
+                        help="patients timed first, in a worker that has not built any trial yet")
     parser.add_argument("--trial-family", default="onc:LUNG",
                         help="match_trial runs on this family's broadest recruiting trial (onc:TISSUE: worst case)")
     parser.add_argument("--curated-share", type=float, default=0.35, help="share of trials with curated criteria")
@@ -113,7 +115,7 @@ def parse_args(argv=None):
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.quick:
-        args.trials, args.patients, args.sample, args.baseline_sample = 2_000, 20_000, 20, 3
+        args.trials, args.patients, args.sample, args.baseline_sample, args.cold_sample = 2_000, 20_000, 20, 3, 5
     return args
 
 
@@ -380,9 +382,32 @@ def measure(args):
     load_vocabulary()
     out = {}
     ids = list(services.consented_patients().filter(matched_at__isnull=True).values_list("pk", flat=True))
-    sample = rng.sample(ids, min(len(ids), args.sample + args.baseline_sample))
+    sample = rng.sample(ids, min(len(ids), args.cold_sample + args.sample + args.baseline_sample))
+    cold_ids, sample = sample[:args.cold_sample], sample[args.cold_sample:]
     narrowed_ids, baseline_ids = sample[:args.sample], sample[args.sample:]
-    services.match_patient(narrowed_ids[0])  # warm the connection and caches; not timed
+
+    # (a0) a worker that did not warm up: every trial is built the first time a patient needs it.
+    services.prepared_trials.clear()
+    cold = []
+    for patient_id in cold_ids:
+        started = time.perf_counter()
+        services.match_patient(patient_id)
+        cold.append((time.perf_counter() - started) * 1000)
+    if cold:
+        out["cold_patient_p50_ms"] = round(statistics.median(cold), 1)
+        out["cold_patient_p95_ms"] = round(percentile(cold, 0.95), 1)
+        out["cold_patients_timed"] = len(cold)
+
+    # (a) a worker as Celery starts it: config.celery.warm_matching builds the recruiting trials, then freezes
+    # them out of the garbage collector's walks, before the pool forks. The same function, called here.
+    from config.celery import warm_matching
+
+    services.prepared_trials.clear()
+    started = time.perf_counter()
+    warm_matching()
+    out["warm_seconds"] = round(time.perf_counter() - started, 2)
+    out["warm_trials"] = len(services.prepared_trials.entries)
+    services.match_patient(narrowed_ids[0])  # the connection's first use; not timed
     timings, candidates, written = [], [], 0
     for patient_id in narrowed_ids[1:]:
         started = time.perf_counter()
@@ -423,10 +448,10 @@ def measure(args):
     def every_recruiting_trial(patient, today):
         stamped = dict(Trial.objects.recruiting().values_list("pk", "criteria_changed_at"))
         stamped.update(Trial.objects.filter(matches__patient_id=patient.pk).values_list("pk", "criteria_changed_at"))
-        return sorted(stamped.items())
+        return services.prepared_trials.get_many(sorted(stamped.items()))
 
-    original = services.candidate_trial_ids
-    services.candidate_trial_ids = every_recruiting_trial
+    original = services.candidate_trials
+    services.candidate_trials = every_recruiting_trial
     try:
         baseline = []
         for patient_id in baseline_ids:
@@ -434,7 +459,7 @@ def measure(args):
             services.match_patient(patient_id)
             baseline.append((time.perf_counter() - started) * 1000)
     finally:
-        services.candidate_trial_ids = original
+        services.candidate_trials = original
     out["no_narrowing_p50_ms"] = round(statistics.median(baseline), 1)
     out["narrowing_speedup"] = round(statistics.median(baseline) / statistics.median(timings), 1)
     out["matches_total"] = Match.objects.count()

@@ -1,7 +1,6 @@
 """Matching runs and the coordinators' writes: the only code that writes Match and MatchEvent."""
 
 import calendar
-import json
 import logging
 import math
 from collections import OrderedDict
@@ -19,6 +18,7 @@ from trials.eligibility import ENGINE_VERSION, evaluate
 from trials.models import Site, Trial
 from trials.vocabulary import load_vocabulary
 
+from . import pgcopy
 from .models import Match, MatchEvent, Status, Trigger, Verdict
 
 log = logging.getLogger(__name__)
@@ -73,12 +73,21 @@ class _SiteRow:
 class _PreparedTrial:
     """A trial's rule tree and site locations, built once per run, not once per patient."""
 
-    __slots__ = ("pk", "rule", "located")
+    __slots__ = ("pk", "rule", "located", "recruiting_points")
 
     def __init__(self, trial, sites):
         self.pk = trial.pk
         self.rule = trial.rule(sites=sites)
         self.located = trial.site_locations(sites)
+        self.recruiting_points = tuple((site.latitude, site.longitude) for site in self.located if site.recruiting)
+
+    def within(self, box):
+        """A recruiting site inside the box (lat_min, lat_max, lon_min, lon_max), or no located site at all
+        (then the engine decides)."""
+        if not self.located:
+            return True
+        lat_min, lat_max, lon_min, lon_max = box
+        return any(lat_min <= lat <= lat_max and lon_min <= lon <= lon_max for lat, lon in self.recruiting_points)
 
 
 def _prepare(trials):
@@ -130,7 +139,18 @@ class _PreparedCache:
         self.entries.clear()
 
 
-prepared_trials = _PreparedCache(getattr(settings, "MATCH_TRIAL_CACHE_SIZE", 20000))
+prepared_trials = _PreparedCache(settings.MATCH_TRIAL_CACHE_SIZE)
+
+
+def warm_prepared_trials():
+    """Build every recruiting trial (up to the cache's size, latest changed first) into this process's cache.
+
+    A Celery worker does this as it starts (config/celery.py), so the first patients after a restart do not
+    pay for building the rules of the trials they fit (~0.13 ms a trial: ~2 s for 16,000). Returns how many.
+    """
+    stamped = list(Trial.objects.recruiting().order_by("-criteria_changed_at", "-pk")
+                   .values_list("pk", "criteria_changed_at")[:prepared_trials.size])
+    return len(prepared_trials.get_many(stamped))
 
 
 class _Fresh:
@@ -216,55 +236,35 @@ MATCH_UPDATE_COLUMNS = ["verdict", "score", "reasons", "questions", "nearest_sit
                         "engine_version", "evaluated_at", "urgent", "trigger"]
 EVENT_INSERT_COLUMNS = ["match_id", "kind", "from_status", "to_status", "note", "contact_method", "contact_outcome",
                         "at"]
-JSON_COLUMNS = {"reasons", "questions"}
 
 
 def _insert_matches(rows):
     """Upsert match rows (dicts of MATCH_INSERT_COLUMNS); returns {(patient_id, trial_id): pk}.
 
-    On PostgreSQL one `INSERT … ON CONFLICT … RETURNING` through execute_values: for a patient with
-    3,000–4,000 candidates, bulk_create spent ~0.5 s preparing values in Python before the server saw them.
-    Elsewhere (SQLite in tests and `make run`), bulk_create.
+    On PostgreSQL through COPY and one `INSERT … SELECT … ON CONFLICT … RETURNING` (matches/pgcopy.py: a
+    patient's first match writes up to ~2,000 rows). Elsewhere (SQLite in tests and `make run`), bulk_create.
     """
-    if connection.vendor != "postgresql":
-        objs = [Match(**row) for row in rows]
-        Match.objects.bulk_create(objs, batch_size=500, update_conflicts=True, unique_fields=["patient", "trial"],
-                                  update_fields=ENGINE_FIELDS + ["trigger"])
-        if any(m.pk is None for m in objs):  # backends that return no primary keys from an upsert
-            return {(p, t): pk for pk, p, t in Match.objects.filter(
-                patient_id__in={m.patient_id for m in objs}, trial_id__in={m.trial_id for m in objs}
-            ).values_list("pk", "patient_id", "trial_id")}
-        return {(m.patient_id, m.trial_id): m.pk for m in objs}
-    from psycopg2.extras import execute_values
-
-    table, qn = Match._meta.db_table, connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in MATCH_INSERT_COLUMNS)}) VALUES %s "
-        f"ON CONFLICT ({qn('patient_id')}, {qn('trial_id')}) DO UPDATE SET "
-        + ", ".join(f"{qn(c)} = EXCLUDED.{qn(c)}" for c in MATCH_UPDATE_COLUMNS)
-        + f" RETURNING {qn('id')}, {qn('patient_id')}, {qn('trial_id')}"
-    )
-    template = "(" + ", ".join("%s::jsonb" if c in JSON_COLUMNS else "%s" for c in MATCH_INSERT_COLUMNS) + ")"
-    values = [tuple(json.dumps(row[c]) if c in JSON_COLUMNS else row[c] for c in MATCH_INSERT_COLUMNS)
-              for row in rows]
-    with connection.cursor() as cursor:
-        returned = execute_values(cursor.cursor, sql, values, template=template, page_size=1000, fetch=True)
-    return {(p, t): pk for pk, p, t in returned}
+    if connection.vendor == "postgresql":
+        returned = pgcopy.upsert(Match, rows, columns=MATCH_INSERT_COLUMNS, conflict=["patient_id", "trial_id"],
+                                 update=MATCH_UPDATE_COLUMNS, returning=["id", "patient_id", "trial_id"])
+        return {(p, t): pk for pk, p, t in returned}
+    objs = [Match(**row) for row in rows]
+    Match.objects.bulk_create(objs, batch_size=500, update_conflicts=True, unique_fields=["patient", "trial"],
+                              update_fields=ENGINE_FIELDS + ["trigger"])
+    if any(m.pk is None for m in objs):  # backends that return no primary keys from an upsert
+        return {(p, t): pk for pk, p, t in Match.objects.filter(
+            patient_id__in={m.patient_id for m in objs}, trial_id__in={m.trial_id for m in objs}
+        ).values_list("pk", "patient_id", "trial_id")}
+    return {(m.patient_id, m.trial_id): m.pk for m in objs}
 
 
 def _insert_events(events):
-    """Insert MatchEvent rows (dicts); execute_values on PostgreSQL for the same reason as _insert_matches."""
-    if connection.vendor != "postgresql":
-        MatchEvent.objects.bulk_create([MatchEvent(**event) for event in events], batch_size=1000)
+    """Insert MatchEvent rows (dicts of EVENT_INSERT_COLUMNS, contact fields optional): COPY on PostgreSQL."""
+    rows = [{"contact_method": "", "contact_outcome": "", **event} for event in events]
+    if connection.vendor == "postgresql":
+        pgcopy.insert(MatchEvent, rows, columns=EVENT_INSERT_COLUMNS)
         return
-    from psycopg2.extras import execute_values
-
-    qn = connection.ops.quote_name
-    sql = f"INSERT INTO {qn(MatchEvent._meta.db_table)} ({', '.join(qn(c) for c in EVENT_INSERT_COLUMNS)}) VALUES %s"
-    values = [(e["match_id"], e["kind"], e["from_status"], e["to_status"], e["note"], "", "", e["at"])
-              for e in events]
-    with connection.cursor() as cursor:
-        execute_values(cursor.cursor, sql, values, page_size=1000)
+    MatchEvent.objects.bulk_create([MatchEvent(**row) for row in rows], batch_size=1000)
 
 
 def _relax_commit():
@@ -284,25 +284,28 @@ def _existing(**filters):
             for row in Match.objects.filter(**filters).values(*EXISTING_FIELDS)}
 
 
-def candidate_trial_ids(patient, today):
-    """Trials the database says this patient could fit, plus those they already have a match with.
+def candidate_trials(patient, today):
+    """The prepared trials this patient could fit, plus those they already have a match with.
 
-    The second set lets a trial that stopped fitting (closed, criteria changed) be marked, not forgotten.
-    Returns [(trial id, criteria_changed_at)], the stamp telling a cached rule from a stale one.
+    The database narrows by status, condition (the patient's code and its ancestors), age window and sex;
+    then trials with no recruiting site inside the patient's travel box are left out, on the sites each
+    prepared trial keeps (a worker has them built already: no database work, ~1 µs a trial). Trials the
+    patient already has a match with are always kept, so one that stopped fitting (closed, criteria
+    changed) is marked, not forgotten.
     """
     codes = sorted(load_vocabulary().ancestors(patient.condition_code))
     candidates = Trial.objects.candidates_for(condition_codes=codes, age_years=patient.age_on(today), sex=patient.sex)
-    reachable = _within_reach(patient)
-    if reachable is not None:
-        candidates = candidates.filter(reachable)
-    already = Trial.objects.filter(matches__patient_id=patient.pk)
     stamped = dict(candidates.order_by().values_list("pk", "criteria_changed_at"))
-    stamped.update(already.values_list("pk", "criteria_changed_at"))
-    return sorted(stamped.items())
+    already = dict(Trial.objects.filter(matches__patient_id=patient.pk).values_list("pk", "criteria_changed_at"))
+    prepared = prepared_trials.get_many(sorted({**stamped, **already}.items()))
+    box = travel_box(patient)
+    if box is None:
+        return prepared
+    return [trial for trial in prepared if trial.pk in already or trial.within(box)]
 
 
-def _within_reach(patient):
-    """Trials with a recruiting site inside the patient's travel radius, or with no located site at all.
+def travel_box(patient):
+    """(lat_min, lat_max, lon_min, lon_max) around the patient, wide enough for their travel radius.
 
     A bounding box, so a superset of what the engine's travel criterion admits: the engine still decides.
     None when the patient travels anywhere, has no location, or the box would wrap around the globe.
@@ -316,22 +319,17 @@ def _within_reach(patient):
     lon_span = lat_span / cos_lat
     if abs(patient.longitude) + lon_span >= 180:
         return None
-    located = Site.objects.filter(trial=models.OuterRef("pk"), latitude__isnull=False, longitude__isnull=False)
-    in_box = located.filter(
-        status=Trial.Status.RECRUITING,
-        latitude__range=(patient.latitude - lat_span, patient.latitude + lat_span),
-        longitude__range=(patient.longitude - lon_span, patient.longitude + lon_span),
-    )
-    return ~Exists(located) | Exists(in_box)
+    return (patient.latitude - lat_span, patient.latitude + lat_span,
+            patient.longitude - lon_span, patient.longitude + lon_span)
 
 
 def match_patient(patient_id, *, trigger=Trigger.NEW_INTAKE, today=None):
     """Match one consented patient against every trial they could fit.
 
     1. Re-read the patient by id; stop if they have no valid authorization.
-    2. Narrow in the database: recruiting trials listing the patient's condition or an ancestor,
-       whose age window and sex admit them; add the trials they already have a match with, so a
-       trial that stopped fitting is marked, not forgotten.
+    2. Narrow (candidate_trials): recruiting trials listing the patient's condition or an ancestor,
+       whose age window and sex admit them, with a recruiting site inside the travel box; add the
+       trials they already have a match with, so a trial that stopped fitting is marked, not forgotten.
     3. Evaluate every candidate with the engine (no database work in the loop).
     4. Lock the patient row, check the authorization again (it may have been revoked meanwhile),
        and upsert one Match per trial.
@@ -341,8 +339,7 @@ def match_patient(patient_id, *, trigger=Trigger.NEW_INTAKE, today=None):
     if patient is None:
         return RunResult(skipped_reason="no valid authorization")
     profile = patient.profile()
-    prepared = prepared_trials.get_many(candidate_trial_ids(patient, today))
-    fresh = [_evaluate(trial, patient, profile, today) for trial in prepared]
+    fresh = [_evaluate(trial, patient, profile, today) for trial in candidate_trials(patient, today)]
 
     with transaction.atomic():
         _relax_commit()

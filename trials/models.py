@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -37,13 +37,17 @@ class TrialQuerySet(models.QuerySet):
         condition_codes must already include the patient's codes' ancestors: a trial listing
         onc:LUNG is a candidate for a patient with onc:LUAD.
         """
-        qs = self.recruiting().filter(conditions_index__code__in=condition_codes)
+        if connections[self.db].vendor == "postgresql":
+            # jsonb ?| on the partial GIN index of recruiting trials (migration 0003): no join, no DISTINCT.
+            qs = self.recruiting().filter(condition_codes__has_any_keys=list(condition_codes))
+        else:
+            qs = self.recruiting().filter(conditions_index__code__in=condition_codes).distinct()
         if age_years is not None:
             qs = qs.filter(Q(min_age_years__isnull=True) | Q(min_age_years__lte=age_years + 1))
             qs = qs.filter(Q(max_age_years__isnull=True) | Q(max_age_years__gte=age_years))
         if sex in ("female", "male"):
             qs = qs.filter(sex__in=[Trial.Sex.ALL, sex.upper()])
-        return qs.distinct()
+        return qs
 
 
 class Trial(models.Model):
@@ -89,9 +93,12 @@ class Trial(models.Model):
     keywords = models.JSONField(default=list, blank=True)
     condition_codes = models.JSONField(default=list, blank=True, help_text="Vocabulary codes, e.g. onc:NSCLC.")
     unmapped_conditions = models.JSONField(default=list, blank=True)
-    min_age_years = models.FloatField(null=True, blank=True, db_index=True)
-    max_age_years = models.FloatField(null=True, blank=True, db_index=True)
-    sex = models.CharField(max_length=6, choices=Sex.choices, default=Sex.ALL, db_index=True)
+    # Not indexed on their own: the narrowing query reaches recruiting trials through the GIN index of
+    # their condition codes (migration 0003), and PostgreSQL's planner, offered these, ANDed bitmaps of
+    # ~47,000 rows into it for nothing (docs/perf-matching.md).
+    min_age_years = models.FloatField(null=True, blank=True)
+    max_age_years = models.FloatField(null=True, blank=True)
+    sex = models.CharField(max_length=6, choices=Sex.choices, default=Sex.ALL)
     healthy_volunteers = models.BooleanField(default=False)
     eligibility_text = models.TextField(blank=True)
     criteria = models.JSONField(

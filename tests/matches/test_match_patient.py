@@ -43,8 +43,12 @@ def test_the_database_narrows_candidates_the_same_way_from_both_sides(
     patient = make_patient(**patient_fields)
     sign(patient)
 
-    assert (trial.pk in dict(services.candidate_trial_ids(patient, TODAY))) is admitted
+    assert (trial.pk in candidate_ids(patient)) is admitted
     assert services.candidate_patients(trial, TODAY).filter(pk=patient.pk).exists() is admitted
+
+
+def candidate_ids(patient):
+    return {trial.pk for trial in services.candidate_trials(patient, TODAY)}
 
 
 CHICAGO = ("Lakeshore Cancer Center", "Chicago", "IL", "60611", 41.8925, -87.6262)
@@ -57,14 +61,14 @@ HOUSTON = ("Gulf Coast Cancer Institute", "Houston", "TX", "77030", 29.7079, -95
     ("every site beyond the radius", (CHICAGO,), 50, False),
     ("no located site: the engine decides", ((("Remote", "", "", "", None, None)),), 50, True),
 ])
-def test_the_database_leaves_out_trials_with_no_site_within_the_patients_reach(
+def test_trials_with_no_recruiting_site_within_the_patients_reach_are_left_out(
     oncology_team, what, sites, radius_km, admitted
 ):
     trial = make_trial("TB-REACH", oncology_team, codes=["onc:NSCLC"], sites=sites)
     patient = make_patient(travel_radius_km=radius_km)  # lives in 77030, Houston
     sign(patient)
 
-    assert (trial.pk in dict(services.candidate_trial_ids(patient, TODAY))) is admitted
+    assert (trial.pk in candidate_ids(patient)) is admitted
 
 
 def test_a_closed_site_near_the_patient_does_not_bring_a_far_trial_within_reach(oncology_team):
@@ -73,7 +77,7 @@ def test_a_closed_site_near_the_patient_does_not_bring_a_far_trial_within_reach(
     patient = make_patient(travel_radius_km=50)
     sign(patient)
 
-    assert trial.pk not in dict(services.candidate_trial_ids(patient, TODAY))
+    assert trial.pk not in candidate_ids(patient)
 
 
 @pytest.mark.parametrize("birth_date, verdict", [
