@@ -265,7 +265,8 @@ def start_servers():
     common = dict(cwd=ROOT, env={**os.environ}, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     processes = [
         subprocess.Popen([str(BIN / "gunicorn"), "bench.load_wsgi:application", "--bind", f"127.0.0.1:{PORT}",
-                          "--workers", "3", "--worker-tmp-dir", "/dev/shm"], **common),
+                          "--workers", os.environ.get("WEB_CONCURRENCY", "3"), "--worker-tmp-dir", "/dev/shm"],
+                         **common),
         subprocess.Popen([str(BIN / "celery"), "-A", "config", "worker", "-Q", "interactive", "-c", "1",
                           "-n", "load-interactive@%h", "--without-gossip", "--without-mingle", "-l", "WARNING"],
                          **common),

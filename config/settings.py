@@ -158,6 +158,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 OTP_TOTP_ISSUER = "TrialBridge"
 
 # Staff sessions end when idle; patients have no session worth keeping beyond the wizard.
+# Database sessions (the intake's answers so far live here, not in a cookie), read and written in plain SQL.
+SESSION_ENGINE = "config.sessions"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 2)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True

@@ -6,6 +6,7 @@ which becomes None (unknown to the engine), never False.
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -85,12 +86,22 @@ def to_choice(value):
     return UNKNOWN if value is None else str(value)
 
 
+def fixed(choices):
+    """A list of choices handed to a field as a callable.
+
+    Django deep-copies every field of a form each time the form is built, and a list of choices is copied
+    (lazy labels and all) and normalised again for the field and its widget; a callable is shared. The
+    intake wizard builds four to six forms per request, so this was a quarter of its CPU (docs/perf-load.md).
+    """
+    return lambda: choices
+
+
 def radio(label, choices, **kwargs):
-    return forms.ChoiceField(label=label, choices=choices, widget=forms.RadioSelect, **kwargs)
+    return forms.ChoiceField(label=label, choices=fixed(choices), widget=forms.RadioSelect, **kwargs)
 
 
 def questionnaire_item(label):
-    return forms.TypedChoiceField(label=label, choices=QUESTIONNAIRE_CHOICES, coerce=int_or_unknown,
+    return forms.TypedChoiceField(label=label, choices=fixed(QUESTIONNAIRE_CHOICES), coerce=int_or_unknown,
                                   empty_value=None, widget=forms.RadioSelect)
 
 
@@ -163,15 +174,15 @@ class AboutForm(WordedForm):
                     "give the child's birthday."),
         error_messages={"invalid": _("Enter a real date, for example 1975-04-23.")},
     )
-    sex = radio(_("Sex assigned at birth"), Patient.Sex.choices,
+    sex = radio(_("Sex assigned at birth"), list(Patient.Sex.choices),
                 help_text=_("Many trials ask for this because medicines can act differently."))
     postal_code = forms.CharField(
         label=_("ZIP code"), max_length=10,
         widget=forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric"}),
         help_text=_("Five digits. We use it only to find trial sites near you."),
     )
-    travel_radius = forms.ChoiceField(label=_("How far could you travel to a trial site?"), choices=TRAVEL_CHOICES,
-                                      required=False)
+    travel_radius = forms.ChoiceField(label=_("How far could you travel to a trial site?"),
+                                      choices=fixed(TRAVEL_CHOICES), required=False)
 
     MINOR_LABELS = {
         "full_name": _("The child's full name"),
@@ -217,10 +228,24 @@ def miles_to_km(miles):
     return round(int(miles) * 1.609344) if miles else None
 
 
-def condition_choices(language=None):
+def _per_language(build):
+    """Cache what `build(vocabulary, language)` makes of the (unchanging) vocabulary, per language."""
+    made = {}
+
+    def cached(language=None):
+        vocabulary, language = load_vocabulary(), language or current_language()
+        key = (id(vocabulary), language)
+        if key not in made or made[key][0] is not vocabulary:
+            made[key] = (vocabulary, build(vocabulary, language))
+        return made[key][1]
+
+    cached.__doc__ = build.__doc__
+    return cached
+
+
+@_per_language
+def condition_choices(vocabulary, language):
     """Selectable conditions grouped as the patient thinks of them: cancer, mental health, pain."""
-    vocabulary = load_vocabulary()
-    language = language or current_language()
     groups = [("oncology", _("Cancer")), ("mental_health", _("Mental health")), ("pain", _("Pain"))]
     choices = [("", _("Choose one"))]
     for kind, label in groups:
@@ -229,10 +254,9 @@ def condition_choices(language=None):
     return choices
 
 
-def condition_suggestions(language=None):
+@_per_language
+def condition_suggestions(vocabulary, language):
     """Every label and synonym in the patient's language, offered as they type (a native <datalist>)."""
-    vocabulary = load_vocabulary()
-    language = language or current_language()
     names = set()
     for condition in vocabulary.conditions.values():
         if condition.selectable:
@@ -252,6 +276,24 @@ def find_condition(text, language=None):
     return None
 
 
+def selectable_condition_codes():
+    """Every code the condition list offers, as a set (cached per vocabulary, like the lists)."""
+    return _selectable_codes("en")
+
+
+@_per_language
+def _selectable_codes(vocabulary, language):
+    return frozenset(condition.code for kind in ("oncology", "mental_health", "pain")
+                     for condition in vocabulary.selectable_conditions(kind=kind))
+
+
+class ConditionCodeField(forms.ChoiceField):
+    """The condition list: a posted code is checked against a set, not by walking the grouped list."""
+
+    def valid_value(self, value):
+        return value in selectable_condition_codes()
+
+
 class ConditionForm(WordedForm):
     condition_text = forms.CharField(
         label=_("Type your condition"), required=False, max_length=120,
@@ -259,7 +301,7 @@ class ConditionForm(WordedForm):
         help_text=_("Any name you know works, in English or Spanish: for example “NSCLC”, “cáncer de mama”, "
                     "“depression”."),
     )
-    condition_code = forms.ChoiceField(
+    condition_code = ConditionCodeField(
         label=_("Or choose it from the list"), choices=(), required=False,
         error_messages={"invalid_choice": _("Choose a condition from the list.")},
     )
@@ -268,8 +310,9 @@ class ConditionForm(WordedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["condition_code"].choices = condition_choices()
-        self.suggestions = condition_suggestions()
+        language = current_language()
+        self.fields["condition_code"].choices = lambda: condition_choices(language)
+        self.suggestions = condition_suggestions(language)
 
     def clean(self):
         cleaned = super().clean()
@@ -306,11 +349,15 @@ def ecog_field(minor=False):
                  help_text=_("Doctors call this the performance status (ECOG)."))
 
 
+def _biomarker_label(gene):
+    marker = load_vocabulary().biomarker(gene)
+    return marker.labels.get(current_language(), marker.labels["en"]) if marker else gene
+
+
 def biomarker_field(gene):
-    vocabulary = load_vocabulary()
-    marker = vocabulary.biomarker(gene)
-    label = marker.labels.get(current_language(), marker.labels["en"]) if marker else gene
-    return forms.ChoiceField(label=label, choices=BIOMARKER_CHOICES, required=False, initial=UNKNOWN)
+    """A marker's question; its label follows the language of the request that shows it."""
+    return forms.ChoiceField(label=lazy(_biomarker_label, str)(gene), choices=fixed(BIOMARKER_CHOICES),
+                             required=False, initial=UNKNOWN)
 
 
 def biomarker_field_name(gene):
@@ -320,8 +367,9 @@ def biomarker_field_name(gene):
 class OncologyForm(WordedForm):
     stage = radio(_("What stage is the cancer?"), STAGES)
     metastatic = radio(_("Has it spread to other parts of the body (metastatic)?"), YES_NO_UNKNOWN)
+    ecog = ecog_field()
     prior_therapies = forms.MultipleChoiceField(label=_("Kinds of treatment you have had for this cancer"),
-                                                choices=THERAPIES, widget=forms.CheckboxSelectMultiple,
+                                                choices=fixed(THERAPIES), widget=forms.CheckboxSelectMultiple,
                                                 required=False,
                                                 help_text=_("Leave all unticked if none yet or if you are not sure."))
     prior_drugs = forms.CharField(
@@ -337,13 +385,12 @@ class OncologyForm(WordedForm):
         "pregnant": _("Is the child pregnant or breastfeeding?"),
     }
 
+    genes = COMMON_GENES  # their fields are added to the class below
+
     def __init__(self, *args, sex=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["ecog"] = ecog_field(self.minor)
-        self.order_fields(["stage", "metastatic", "ecog"])
-        self.genes = COMMON_GENES
-        for gene in self.genes:
-            self.fields[biomarker_field_name(gene)] = biomarker_field(gene)
+        if self.minor:
+            self.fields["ecog"] = ecog_field(minor=True)
         if sex == Patient.Sex.MALE:
             del self.fields["pregnant"]
 
@@ -415,10 +462,6 @@ class MentalHealthForm(WordedForm):
 
     def __init__(self, *args, sex=None, kind="mental_health", **kwargs):
         super().__init__(*args, **kwargs)
-        for number, text in enumerate(PHQ9_ITEMS, start=1):
-            self.fields[f"phq9_{number}"] = questionnaire_item(text)
-        for number, text in enumerate(GAD7_ITEMS, start=1):
-            self.fields[f"gad7_{number}"] = questionnaire_item(text)
         if kind != "pain":
             del self.fields["pain_months"]
         if sex == Patient.Sex.MALE:
@@ -466,6 +509,15 @@ class MentalHealthForm(WordedForm):
             for number, value in enumerate(items, start=1):
                 initial[f"{prefix}_{number}"] = to_choice(value)
         return initial
+
+
+# Fields built once, on the class, rather than on every form: the questionnaires' items and the common markers,
+# after the declared fields (the order the pages and `other_fields` / `question_fields` rely on).
+OncologyForm.base_fields.update((biomarker_field_name(gene), biomarker_field(gene)) for gene in COMMON_GENES)
+MentalHealthForm.base_fields.update(
+    [(f"phq9_{number}", questionnaire_item(text)) for number, text in enumerate(PHQ9_ITEMS, start=1)]
+    + [(f"gad7_{number}", questionnaire_item(text)) for number, text in enumerate(GAD7_ITEMS, start=1)]
+)
 
 
 def safety_item_answered_above_not_at_all(mental_health_data):

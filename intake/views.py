@@ -107,10 +107,26 @@ class IntakeWizard(SessionWizardView):
         return self.render(form)
 
     def get_cleaned_data_for_step(self, step):
-        """None at once for a step with nothing stored yet, without building and validating an empty form."""
+        """A stored step's cleaned data, validated once per request.
+
+        formtools asks again every time it works out which steps apply (condition_dict), a dozen times in
+        one request, building and validating the form each time. A step's stored data changes only when it
+        is the step being posted (process_step), which forgets what was kept. None at once for a step with
+        nothing stored yet, without building and validating an empty form.
+        (formtools keeps valid steps' data itself, but not a step found invalid.)
+        """
         if self.storage.get_step_data(step) is None:
             return None
-        return super().get_cleaned_data_for_step(step)
+        kept = self.__dict__.setdefault("_cleaned_steps", {})
+        if step not in kept:
+            kept[step] = super().get_cleaned_data_for_step(step)
+        return kept[step]
+
+    def process_step(self, form):
+        # The posted step's data is about to change, and with it what other steps' forms are built with
+        # (a child's wording, the condition's kind): forget everything kept, as formtools does.
+        self.__dict__.pop("_cleaned_steps", None)
+        return super().process_step(form)
 
     def _about(self):
         """Birthday and sex as stored, read without re-validating the whole step."""
