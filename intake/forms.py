@@ -4,6 +4,8 @@ Forms validate and render; intake.services does the writing. Every question acce
 which becomes None (unknown to the engine), never False.
 """
 
+import copy
+
 from django import forms
 from django.utils import timezone
 from django.utils.functional import lazy
@@ -96,13 +98,40 @@ def fixed(choices):
     return lambda: choices
 
 
+class SharedChoices:
+    """A choice field whose copies share its choices: ChoiceField deep-copies them with every form built,
+    though nothing here ever changes a list of choices in place (a new list is assigned, if anything)."""
+
+    def __deepcopy__(self, memo):
+        # Field.__deepcopy__ and ChoiceWidget.__deepcopy__, minus their copies of the choices.
+        result, widget = copy.copy(self), copy.copy(self.widget)
+        widget.attrs = self.widget.attrs.copy()
+        memo[id(self)], memo[id(self.widget)] = result, widget
+        result.widget = widget
+        result.error_messages = self.error_messages.copy()
+        result.validators = self.validators[:]
+        return result
+
+
+class ChoiceField(SharedChoices, forms.ChoiceField):
+    pass
+
+
+class TypedChoiceField(SharedChoices, forms.TypedChoiceField):
+    pass
+
+
+class MultipleChoiceField(SharedChoices, forms.MultipleChoiceField):
+    pass
+
+
 def radio(label, choices, **kwargs):
-    return forms.ChoiceField(label=label, choices=fixed(choices), widget=forms.RadioSelect, **kwargs)
+    return ChoiceField(label=label, choices=fixed(choices), widget=forms.RadioSelect, **kwargs)
 
 
 def questionnaire_item(label):
-    return forms.TypedChoiceField(label=label, choices=fixed(QUESTIONNAIRE_CHOICES), coerce=int_or_unknown,
-                                  empty_value=None, widget=forms.RadioSelect)
+    return TypedChoiceField(label=label, choices=fixed(QUESTIONNAIRE_CHOICES), coerce=int_or_unknown,
+                            empty_value=None, widget=forms.RadioSelect)
 
 
 def split_names(text):
@@ -181,7 +210,7 @@ class AboutForm(WordedForm):
         widget=forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric"}),
         help_text=_("Five digits. We use it only to find trial sites near you."),
     )
-    travel_radius = forms.ChoiceField(label=_("How far could you travel to a trial site?"),
+    travel_radius = ChoiceField(label=_("How far could you travel to a trial site?"),
                                       choices=fixed(TRAVEL_CHOICES), required=False)
 
     MINOR_LABELS = {
@@ -287,7 +316,7 @@ def _selectable_codes(vocabulary, language):
                      for condition in vocabulary.selectable_conditions(kind=kind))
 
 
-class ConditionCodeField(forms.ChoiceField):
+class ConditionCodeField(ChoiceField):
     """The condition list: a posted code is checked against a set, not by walking the grouped list."""
 
     def valid_value(self, value):
@@ -356,7 +385,7 @@ def _biomarker_label(gene):
 
 def biomarker_field(gene):
     """A marker's question; its label follows the language of the request that shows it."""
-    return forms.ChoiceField(label=lazy(_biomarker_label, str)(gene), choices=fixed(BIOMARKER_CHOICES),
+    return ChoiceField(label=lazy(_biomarker_label, str)(gene), choices=fixed(BIOMARKER_CHOICES),
                              required=False, initial=UNKNOWN)
 
 
@@ -368,7 +397,7 @@ class OncologyForm(WordedForm):
     stage = radio(_("What stage is the cancer?"), STAGES)
     metastatic = radio(_("Has it spread to other parts of the body (metastatic)?"), YES_NO_UNKNOWN)
     ecog = ecog_field()
-    prior_therapies = forms.MultipleChoiceField(label=_("Kinds of treatment you have had for this cancer"),
+    prior_therapies = MultipleChoiceField(label=_("Kinds of treatment you have had for this cancer"),
                                                 choices=fixed(THERAPIES), widget=forms.CheckboxSelectMultiple,
                                                 required=False,
                                                 help_text=_("Leave all unticked if none yet or if you are not sure."))

@@ -27,6 +27,8 @@ from .models import Patient, age_on
 from .services import submit_intake, update_answers
 
 PENDING_PATIENT_KEY = "intake.pending_patient_id"
+# Reads a birthday back from the stored about step, in any format that step accepts.
+STORED_BIRTH_DATE = forms.DateField(input_formats=["%Y-%m-%d", "%m/%d/%Y", "%d/%m/%Y"])
 
 # The patient sees four stages; the crisis page and the medicines check belong to "Your health".
 STAGES = [
@@ -125,18 +127,21 @@ class IntakeWizard(SessionWizardView):
     def process_step(self, form):
         # The posted step's data is about to change, and with it what other steps' forms are built with
         # (a child's wording, the condition's kind): forget everything kept, as formtools does.
-        self.__dict__.pop("_cleaned_steps", None)
+        self.__dict__.pop("_about_kept", None)
+        # ...except the posted step itself, just validated with the very data about to be stored.
+        self.__dict__["_cleaned_steps"] = {self.steps.current: form.cleaned_data}
         return super().process_step(form)
 
     def _about(self):
-        """Birthday and sex as stored, read without re-validating the whole step."""
-        data = self.storage.get_step_data("about") or {}
-        try:
-            birth_date = forms.DateField(input_formats=["%Y-%m-%d", "%m/%d/%Y", "%d/%m/%Y"]).clean(
-                data.get("about-birth_date"))
-        except forms.ValidationError:
-            birth_date = None
-        return birth_date, data.get("about-sex")
+        """Birthday and sex as stored, read without re-validating the whole step (once per request)."""
+        if "_about_kept" not in self.__dict__:
+            data = self.storage.get_step_data("about") or {}
+            try:
+                birth_date = STORED_BIRTH_DATE.clean(data.get("about-birth_date"))
+            except forms.ValidationError:
+                birth_date = None
+            self.__dict__["_about_kept"] = (birth_date, data.get("about-sex"))
+        return self.__dict__["_about_kept"]
 
     def is_minor(self):
         birth_date, _sex = self._about()
