@@ -98,6 +98,10 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Django's own widgets (a select's options, a radio list) are drawn from its Jinja2 widget templates: the same HTML,
+# in ~60% of the CPU of the template-language ones (the coordinator queue: 23 -> 14 ms; docs/perf-load.md).
+FORM_RENDERER = "config.renderers.WidgetRenderer"
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 

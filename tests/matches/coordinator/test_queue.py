@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from matches.models import Match, MatchEvent, Status, Trigger
 from matches.views import coordinator
+from tests.conftest import make_trial
 
 QUEUE = "/coordinator/"
 
@@ -125,3 +126,29 @@ def test_bulk_change_with_another_teams_match_is_404_and_changes_nothing(morning
     assert response.status_code == 404
     assert Match.objects.get(pk=mine.pk).status == Status.NEW
     assert Match.objects.get(pk=other.pk).status == Status.NEW
+
+
+def _trial_options(page):
+    start = page.index('name="trial"')
+    return page[start:page.index("</select>", start)]
+
+
+def test_the_filters_trial_list_is_each_teams_own_and_follows_new_trials(morning_queue, onc_client, mh_client,
+                                                                          oncology_team):
+    # The unfiltered filter fields are kept per language and list of trials (matches.views.coordinator).
+    onc_options = _trial_options(onc_client.get(QUEUE).content.decode())
+    mh_options = _trial_options(mh_client.get(QUEUE).content.decode())
+    assert morning_queue["onc"][0].trial.ref in onc_options
+    assert morning_queue["onc"][0].trial.ref not in mh_options
+    assert morning_queue["other"].trial.ref in mh_options
+
+    make_trial("TB-NEWLY-ADDED", oncology_team, codes=["onc:NSCLC"])
+
+    assert "TB-NEWLY-ADDED" in _trial_options(onc_client.get(QUEUE).content.decode())
+    assert "TB-NEWLY-ADDED" not in _trial_options(mh_client.get(QUEUE).content.decode())
+
+
+def test_a_chosen_filter_shows_as_chosen(morning_queue, onc_client):
+    page = onc_client.get(QUEUE, {"status": "reviewing"}).content.decode()
+    assert '<option value="reviewing" selected>' in page
+    assert '<option value="reviewing" selected>' not in onc_client.get(QUEUE).content.decode()
