@@ -6,7 +6,9 @@
 Builds its own PostgreSQL database (tb_load on 127.0.0.1:5432) and uses Redis db 7, serves the project with
 gunicorn (bench.load_settings: the project plus one bare ten-field-form view) and runs an interactive and a bulk
 Celery worker. Four timed phases, each bounded by --seconds:
-1. mixed: 3/4 of the users are patients (intake wizard → sign → status page), 1/4 coordinators (queue);
+1. mixed: 3/4 of the users are patients (intake wizard → sign → status page), 1/4 coordinators (queue), each
+   sending the next request as soon as the last is answered: the two cores saturate and requests queue;
+1b. paced: the same users pausing 0.5–1.5 s after each page (locust's wait_time), as people reading and typing;
 2. submit: every user only POSTs intake steps (about → condition → the final step that creates the patient),
    the purer figure to set against the bare view;
 3. bare: every user POSTs the bare ten-field form (the same gunicorn, the same middleware);
@@ -20,6 +22,7 @@ import http.client
 import json
 import multiprocessing
 import os
+import random
 import re
 import secrets
 import subprocess
@@ -60,9 +63,10 @@ BIN = Path(PYTHON).parent
 
 # ---------------------------------------------------------------- HTTP client, one keep-alive connection per user
 class User:
-    def __init__(self):
+    def __init__(self, paced=False):
         self.conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
         self.cookies = {}
+        self.paced = paced
 
     def request(self, method, path, data=None):
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
@@ -81,10 +85,17 @@ class User:
         return response.status, response.getheader("Location", ""), text
 
 
+# Seconds a paced user ("paced" phase) waits after each page, as someone reading it and typing would: locust's
+# wait_time. The other phases send the next request at once, to find the server's capacity.
+PACE = (0.5, 1.5)
+
+
 def timed(samples, kind, user, method, path, data=None):
     started = time.perf_counter()
     status, location, text = user.request(method, path, data)
     samples.append((kind, (time.perf_counter() - started) * 1000, status))
+    if user.paced:
+        time.sleep(random.uniform(*PACE))
     return status, location, text
 
 
@@ -143,10 +154,11 @@ BARE = {"name": "Bare Form", "email": "bare@example.com", "age": "54", "city": "
 def run_users(phase, users, seconds, out):
     """In one process: `users` threads doing `phase` until the deadline; put (samples, signed) on out."""
     samples, signed, deadline = [], [], time.monotonic() + seconds
-    coordinators = max(1, users // 4) if phase == "mixed" else 0
+    coordinators = max(1, users // 4) if phase in ("mixed", "paced") else 0
+    paced = phase == "paced"
 
     def loop(index):
-        user, n = User(), 0
+        user, n = User(paced), 0
         while time.monotonic() < deadline:
             n += 1
             try:
@@ -162,7 +174,7 @@ def run_users(phase, users, seconds, out):
                         signed.append(result)
             except (OSError, http.client.HTTPException):
                 samples.append(("error", 0.0, 0))
-                user = User()
+                user = User(paced)
 
     threads = [threading.Thread(target=loop, args=(i,)) for i in range(users)]
     for thread in threads:
@@ -347,6 +359,7 @@ def main():
     load_before = open("/proc/loadavg").read().split()[:3]
     try:
         mixed, _, mixed_s = load("mixed", args.users, args.seconds)
+        paced, _, paced_s = load("paced", args.users, args.seconds)
         submit, _, submit_s = load("submit", args.users, args.seconds)
         bare, _, bare_s = load("bare", args.users, args.seconds)
 
@@ -369,6 +382,7 @@ def main():
         stop_servers(processes)
 
     figures = summarize(mixed, mixed_s)
+    paced_figures = summarize(paced, paced_s)
     bare_figures = summarize(bare, bare_s)["bare"]
     submit_figures = summarize(submit, submit_s)
     submit_posts = [s for s in submit if s[0] in ("submit_step", "submit_final")]
@@ -378,6 +392,8 @@ def main():
         "intake_submit": figures.get("intake_submit"), "intake_step": figures.get("intake_step"),
         "sign": figures.get("sign"), "status_page": figures.get("status_page"), "queue": figures.get("queue"),
         "bare": bare_figures,
+        "paced": {kind: paced_figures.get(kind) for kind in ("intake_step", "intake_submit", "sign", "status_page",
+                                                            "queue")},
         "submit_phase": {"final": submit_figures.get("submit_final"), "all_posts": submit_figures["submit_post"],
                          "all_posts_rps_vs_bare": round(submit_figures["submit_post"]["rps"] / bare_figures["rps"], 3),
                          "final_rps_vs_bare": round(submit_figures["submit_final"]["rps"] / bare_figures["rps"], 3)
@@ -396,8 +412,9 @@ def main():
         "bulk_still_running_at_end": bool(bulk_running), "bulk_elapsed_s": round(time.monotonic() - bulk_started, 1),
         "seed_rows_per_s": seed_rate,
     }
-    for kind, f in {**figures, **submit_figures, "bare": bare_figures}.items():
-        print(f"{kind:14} n={f['n']:6} rps={f['rps']:8} p50={f['p50_ms']:7} ms p99={f['p99_ms']:7} ms "
+    for kind, f in {**figures, **{f"paced_{k}": v for k, v in paced_figures.items()}, **submit_figures,
+                    "bare": bare_figures}.items():
+        print(f"{kind:20} n={f['n']:6} rps={f['rps']:8} p50={f['p50_ms']:7} ms p99={f['p99_ms']:7} ms "
               f"5xx={f['errors_5xx']}")
     print(f"signing→match p50={result['signing_to_match_p50_s']} s p95={result['signing_to_match_p95_s']} s "
           f"(n={len(latencies)}) during a re-match over {args.patients} patients")
