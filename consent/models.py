@@ -4,8 +4,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -117,16 +116,18 @@ class AuthorizationQuerySet(models.QuerySet):
     def valid(self, now=None):
         """Signed, not revoked, not expired, and not superseded by a version that requires re-consent."""
         now = now or timezone.now()
+        qs = self.filter(revocation__isnull=True, expires_at__gt=now)
         # Retired versions count too: retiring a re-consent version must not revive what it superseded.
-        # A subquery, not a query of its own: this runs inside every matching run, twice.
         reconsent_from = (
             AuthorizationText.objects.exclude(status=AuthorizationText.Status.DRAFT)
             .filter(requires_reconsent=True)
             .order_by("-version")
-            .values("version")[:1]
+            .values_list("version", flat=True)
+            .first()
         )
-        return self.filter(revocation__isnull=True, expires_at__gt=now,
-                           text__version__gte=Coalesce(Subquery(reconsent_from), 0))
+        if reconsent_from is not None:
+            qs = qs.filter(text__version__gte=reconsent_from)
+        return qs
 
 
 class Authorization(models.Model):
