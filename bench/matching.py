@@ -97,7 +97,7 @@ def parse_args(argv=None):
     parser.add_argument("--trials", type=int, default=50_000)
     parser.add_argument("--patients", type=int, default=500_000)
     parser.add_argument("--sample", type=int, default=100, help="patients timed through match_patient")
-    parser.add_argument("--baseline-sample", type=int, default=5, help="patients timed without narrowing")
+    parser.add_argument("--baseline-sample", type=int, default=9, help="patients timed without narrowing")
     parser.add_argument("--cold-sample", type=int, default=30,
                         help="patients timed first, in a worker that has not built any trial yet")
     parser.add_argument("--trial-family", default="onc:LUNG",
