@@ -35,6 +35,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 # Another run at the same time picks its own: TB_LOAD_DB=tb_load2 TB_LOAD_REDIS_DB=8 TB_LOAD_PORT=8094.
+# gunicorn's workers and threads per worker: WEB_CONCURRENCY (default 3, as the Procfile) and WEB_THREADS (default 1).
 PORT = int(os.environ.get("TB_LOAD_PORT", "8093"))
 DB = os.environ.get("TB_LOAD_DB", "tb_load")
 REDIS_DB = os.environ.get("TB_LOAD_REDIS_DB", "7")
@@ -277,8 +278,8 @@ def start_servers():
     common = dict(cwd=ROOT, env={**os.environ}, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     processes = [
         subprocess.Popen([str(BIN / "gunicorn"), "bench.load_wsgi:application", "--bind", f"127.0.0.1:{PORT}",
-                          "--workers", os.environ.get("WEB_CONCURRENCY", "3"), "--worker-tmp-dir", "/dev/shm"],
-                         **common),
+                          "--workers", os.environ.get("WEB_CONCURRENCY", "3"), "--worker-tmp-dir", "/dev/shm",
+                          "--threads", os.environ.get("WEB_THREADS", "1")], **common),
         subprocess.Popen([str(BIN / "celery"), "-A", "config", "worker", "-Q", "interactive", "-c", "1",
                           "-n", "load-interactive@%h", "--without-gossip", "--without-mingle", "-l", "WARNING"],
                          **common),
