@@ -60,6 +60,8 @@ def warm_matching(**kwargs):
     except DatabaseError as error:
         log.warning("trials not warmed: %s", error.__class__.__name__)
     finally:
-        connections.close_all()  # never share a connection with the forked children
+        for connection in connections.all(initialized_only=True):
+            if not connection.in_atomic_block:  # (a caller's open transaction, as in tests, stays its own)
+                connection.close()  # never share a connection with the forked children
     gc.collect()
     gc.freeze()
