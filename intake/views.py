@@ -111,26 +111,45 @@ class IntakeWizard(SessionWizardView):
     def get_cleaned_data_for_step(self, step):
         """A stored step's cleaned data, validated once per request.
 
-        formtools asks again every time it works out which steps apply (condition_dict), a dozen times in
-        one request, building and validating the form each time. A step's stored data changes only when it
-        is the step being posted (process_step), which forgets what was kept. None at once for a step with
-        nothing stored yet, without building and validating an empty form.
-        (formtools keeps valid steps' data itself, but not a step found invalid.)
+        formtools asks again every time it works out which steps apply (condition_dict), and once more for
+        every step when the last one is posted (render_done), building and validating the form each time.
+        None at once for a step with nothing stored yet, without building and validating an empty form.
         """
-        if self.storage.get_step_data(step) is None:
+        form = self._validated_form(step)
+        return form.cleaned_data if form is not None and form.is_valid() else None
+
+    def _validated_form(self, step):
+        """The form for a stored step, bound to its stored data: built once per request and reused while the
+        keyword arguments it was built with (a child's wording, the condition's kind) still hold."""
+        if step not in self.form_list or self.storage.get_step_data(step) is None:
             return None
-        kept = self.__dict__.setdefault("_cleaned_steps", {})
-        if step not in kept:
-            kept[step] = super().get_cleaned_data_for_step(step)
-        return kept[step]
+        kwargs = self.get_form_kwargs(step)
+        kept = self.__dict__.setdefault("_forms", {})
+        if step not in kept or kept[step][0] != kwargs:
+            form = self.get_form(step, data=self.storage.get_step_data(step), files=self.storage.get_step_files(step))
+            kept[step] = (kwargs, form)
+        return kept[step][1]
 
     def process_step(self, form):
-        # The posted step's data is about to change, and with it what other steps' forms are built with
-        # (a child's wording, the condition's kind): forget everything kept, as formtools does.
+        # The posted step's data is about to be stored: keep its form, just validated with that very data.
+        # Other steps' kept forms stay bound to their own stored data, which this does not change; one built
+        # with arguments this changes (a child's wording, the condition's kind) is rebuilt when next asked for.
+        kwargs = self.get_form_kwargs(self.steps.current)
         self.__dict__.pop("_about_kept", None)
-        # ...except the posted step itself, just validated with the very data about to be stored.
-        self.__dict__["_cleaned_steps"] = {self.steps.current: form.cleaned_data}
+        self.__dict__.setdefault("_forms", {})[self.steps.current] = (kwargs, form)
         return super().process_step(form)
+
+    def render_done(self, form, **kwargs):
+        """formtools' re-validation of every step before `done`, with the forms this request already checked."""
+        final_forms = {}
+        for step in self.get_form_list():
+            form_obj = self._validated_form(step) or self.get_form(step, data=None)
+            if not form_obj.is_valid():
+                return self.render_revalidation_failure(step, form_obj, **kwargs)
+            final_forms[step] = form_obj
+        response = self.done(list(final_forms.values()), form_dict=final_forms, **kwargs)
+        self.storage.reset()
+        return response
 
     def _about(self):
         """Birthday and sex as stored, read without re-validating the whole step (once per request)."""

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from intake.models import Patient
 
-from .conftest import ABOUT, MENTAL_HEALTH, ONCOLOGY
+from .conftest import ABOUT, MENTAL_HEALTH, ONCOLOGY, WIZARD
 
 pytestmark = pytest.mark.django_db
 
@@ -152,6 +152,17 @@ def test_a_birthday_under_18_turns_the_form_to_the_parent_or_guardian(client, po
     assert Patient.objects.get().is_minor is True
 
 
+def test_going_back_to_give_a_childs_birthday_changes_the_later_steps_wording(client, post_step):
+    start(client, post_step, condition="onc:GBM")
+    post_step("about", {}, wizard_goto_step="about")
+    twelve_years_ago = (timezone.localdate() - timedelta(days=365 * 12)).isoformat()
+    post_step("about", {**ABOUT, "birth_date": twelve_years_ago})
+    page = post_step("condition", {"condition_code": "onc:GBM"}).content.decode()
+    assert "My child can do everything" in page
+    post_step("oncology", ONCOLOGY)
+    assert Patient.objects.get().is_minor is True
+
+
 def test_a_birthday_typed_month_first_is_understood(client, post_step):
     start(client, post_step, about={**ABOUT, "birth_date": "06/15/1972"}, condition="onc:LUAD")
     post_step("oncology", ONCOLOGY)
@@ -209,3 +220,35 @@ def test_the_mental_health_page_holds_the_crisis_box_ready_for_item_9(client, po
     page = response.content.decode()
     assert 'id="crisis-inline"' in page and "hidden" in page.split('id="crisis-inline"')[1][:200]
     assert all(f"mental_health-phq9_{n}" in page for n in range(1, 10))
+
+
+def test_an_earlier_step_no_longer_valid_at_submission_is_shown_again_and_nothing_is_saved(client, post_step):
+    """The last step re-checks every stored step (formtools' guard), even with the forms kept per request."""
+    start(client, post_step, condition="onc:LUAD")
+    session = client.session
+    stored = session[f"wizard_{WIZARD}"]["step_data"]
+    stored["about"]["about-email"] = ["not an address"]
+    session[f"wizard_{WIZARD}"]["step_data"] = stored
+    session.save()
+    response = post_step("oncology", ONCOLOGY)
+    assert response.status_code == 200
+    assert not Patient.objects.exists()
+    page = response.content.decode()
+    assert "About you" in page and 'href="#id_about-email"' in page
+
+
+def test_the_last_step_builds_each_steps_form_once(client, post_step, monkeypatch):
+    from intake import views
+
+    start(client, post_step, condition="onc:LUAD")
+    built = []
+    original = views.IntakeWizard.get_form
+
+    def counting(self, step=None, data=None, files=None):
+        built.append(step or self.steps.current)
+        return original(self, step, data, files)
+
+    monkeypatch.setattr(views.IntakeWizard, "get_form", counting)
+    post_step("oncology", ONCOLOGY)
+    assert Patient.objects.get().condition_code == "onc:LUAD"
+    assert sorted(built) == ["about", "condition", "oncology"]
