@@ -331,8 +331,8 @@ def match_patient(patient_id, *, trigger=Trigger.NEW_INTAKE, today=None):
        whose age window and sex admit them, with a recruiting site inside the travel box; add the
        trials they already have a match with, so a trial that stopped fitting is marked, not forgotten.
     3. Evaluate every candidate with the engine (no database work in the loop).
-    4. Lock the patient row, check the authorization again (it may have been revoked meanwhile),
-       and upsert one Match per trial.
+    4. Lock the patient row (stamping matched_at), check the authorization again (it may have been revoked
+       meanwhile), and upsert one Match per trial.
     """
     today = today or timezone.localdate()
     patient = consented_patients().filter(pk=patient_id).only(*PATIENT_FIELDS).first()
@@ -343,11 +343,13 @@ def match_patient(patient_id, *, trigger=Trigger.NEW_INTAKE, today=None):
 
     with transaction.atomic():
         _relax_commit()
-        locked = Patient.objects.select_for_update().only("pk").get(pk=patient_id)
+        # Stamping matched_at first takes the row's lock (an UPDATE's) in the same statement: a revocation,
+        # an erasure or another run for this patient waits here, or this run waits for theirs.
+        Patient.objects.filter(pk=patient_id).update(matched_at=timezone.now())
         if not consented_patients().filter(pk=patient_id).exists():
+            transaction.set_rollback(True)
             return RunResult(skipped_reason="authorization revoked during the run")
         result = _upsert(fresh, _existing(patient_id=patient_id), trigger)
-        Patient.objects.filter(pk=locked.pk).update(matched_at=timezone.now())
     log.info("matched patient=%s evaluated=%s created=%s updated=%s", patient_id, result.evaluated,
              result.created, result.updated)
     return result

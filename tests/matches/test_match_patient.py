@@ -195,6 +195,8 @@ def test_a_patient_who_revokes_while_being_matched_gets_nothing_written(lung_tri
 
     assert result.skipped_reason == "authorization revoked during the run"
     assert not Match.objects.exists()
+    lung_patient.refresh_from_db()
+    assert lung_patient.matched_at is None  # the run's stamp is rolled back with it: the sweep does not skip them
 
 
 def test_signing_again_after_revoking_brings_withdrawn_matches_back_as_new(lung_trial, lung_patient):
