@@ -7,12 +7,13 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 
+import orjson
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import Exists, Q
 from django.utils import timezone
 
-from consent.models import Authorization
+from consent.models import VALID_AUTHORIZATION_SQL, Authorization
 from intake.models import Patient
 from trials.eligibility import ENGINE_VERSION, evaluate
 from trials.models import Site, Trial
@@ -45,6 +46,7 @@ def consented_patients(now=None):
     return Patient.objects.active().filter(
         pk__in=Authorization.objects.valid(now).values("patient_id")
     )
+
 
 
 # What the engine reads, and no more: trials and patients carry long texts and JSON the run never needs.
@@ -284,6 +286,76 @@ def _existing(**filters):
             for row in Match.objects.filter(**filters).values(*EXISTING_FIELDS)}
 
 
+# One patient's run, statement by statement, in SQL written here (the same on PostgreSQL and SQLite): for each
+# of these the ORM spent 1-3 ms of Python building and compiling what the database answers in 0.2-0.6 ms, most
+# of a median patient's fixed cost (docs/perf-matching.md, "Fourth pass"). tests/matches/test_patient_sql.py holds
+# each to what the ORM query it replaces returns.
+_ACTIVE_AND_CONSENTED = "p.id = %s AND p.erased_at IS NULL AND " + VALID_AUTHORIZATION_SQL.format(patient_id="p.id")
+_PATIENT_ATTNAMES = [Patient._meta.pk.attname if name == "pk" else Patient._meta.get_field(name).attname
+                     for name in PATIENT_FIELDS]
+_CONSENTED_PATIENT_SQL = (f"SELECT {', '.join('p.' + name for name in _PATIENT_ATTNAMES)} FROM intake_patient p "
+                          f"WHERE {_ACTIVE_AND_CONSENTED}")
+_STILL_CONSENTED_SQL = f"SELECT 1 FROM intake_patient p WHERE {_ACTIVE_AND_CONSENTED}"
+_LOCK_SQL = "UPDATE intake_patient SET matched_at = %s WHERE id = %s"
+_ALREADY_SQL = ("SELECT t.id, t.criteria_changed_at FROM trials_trial t JOIN matches_match m ON m.trial_id = t.id "
+                "WHERE m.patient_id = %s")
+_EXISTING_COLUMNS = ["id", "patient_id", "trial_id", "status", "verdict", "score", "reasons", "questions",
+                     "nearest_site_id", "nearest_site_km", "engine_version", "urgent"]
+_EXISTING_SQL = f"SELECT {', '.join(_EXISTING_COLUMNS)} FROM matches_match WHERE patient_id = %s"
+
+
+def _now_param(now):
+    return connection.ops.adapt_datetimefield_value(now)
+
+
+def _consented_patient(patient_id, now):
+    """The patient's matching fields, or None unless they are active with a valid authorization."""
+    found = list(Patient.objects.raw(_CONSENTED_PATIENT_SQL, [patient_id, _now_param(now)]))
+    return found[0] if found else None
+
+
+def _still_consented(patient_id, now):
+    with connection.cursor() as cursor:
+        cursor.execute(_STILL_CONSENTED_SQL, [patient_id, _now_param(now)])
+        return cursor.fetchone() is not None
+
+
+def _lock_patient(patient_id, now):
+    """Stamp matched_at, which takes the row's lock (an UPDATE's): a revocation, an erasure or another run for
+    this patient waits for this transaction, or this run waits for theirs."""
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_SQL, [_now_param(now), patient_id])
+
+
+def _trials_already_matched(patient_id):
+    """{trial id: criteria_changed_at} of the trials this patient has a match with."""
+    column = Trial._meta.get_field("criteria_changed_at").get_col(Trial._meta.db_table)
+    converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(_ALREADY_SQL, [patient_id])
+        rows = cursor.fetchall()
+    for convert in converters:  # none on PostgreSQL; text to datetime on SQLite
+        rows = [(pk, convert(stamp, column, connection)) for pk, stamp in rows]
+    return dict(rows)
+
+
+def _existing_for_patient(patient_id):
+    """_existing(patient_id=…), as dicts of EXISTING_FIELDS' values keyed by (patient id, trial id)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_EXISTING_SQL, [patient_id])
+        rows = cursor.fetchall()
+    existing = {}
+    for row in rows:
+        item = dict(zip(_EXISTING_COLUMNS, row, strict=True))
+        item["pk"] = item.pop("id")
+        for name in ("reasons", "questions"):
+            if isinstance(item[name], (str, bytes)):
+                item[name] = orjson.loads(item[name])
+        item["urgent"] = bool(item["urgent"])
+        existing[(item["patient_id"], item["trial_id"])] = item
+    return existing
+
+
 def candidate_trials(patient, today):
     """The prepared trials this patient could fit, plus those they already have a match with.
 
@@ -294,9 +366,8 @@ def candidate_trials(patient, today):
     changed) is marked, not forgotten.
     """
     codes = sorted(load_vocabulary().ancestors(patient.condition_code))
-    candidates = Trial.objects.candidates_for(condition_codes=codes, age_years=patient.age_on(today), sex=patient.sex)
-    stamped = dict(candidates.order_by().values_list("pk", "criteria_changed_at"))
-    already = dict(Trial.objects.filter(matches__patient_id=patient.pk).values_list("pk", "criteria_changed_at"))
+    stamped = Trial.objects.candidate_stamps(condition_codes=codes, age_years=patient.age_on(today), sex=patient.sex)
+    already = _trials_already_matched(patient.pk)
     prepared = prepared_trials.get_many(sorted({**stamped, **already}.items()))
     box = travel_box(patient)
     if box is None:
@@ -335,7 +406,7 @@ def match_patient(patient_id, *, trigger=Trigger.NEW_INTAKE, today=None):
        meanwhile), and upsert one Match per trial.
     """
     today = today or timezone.localdate()
-    patient = consented_patients().filter(pk=patient_id).only(*PATIENT_FIELDS).first()
+    patient = _consented_patient(patient_id, timezone.now())
     if patient is None:
         return RunResult(skipped_reason="no valid authorization")
     profile = patient.profile()
@@ -343,13 +414,12 @@ def match_patient(patient_id, *, trigger=Trigger.NEW_INTAKE, today=None):
 
     with transaction.atomic():
         _relax_commit()
-        # Stamping matched_at first takes the row's lock (an UPDATE's) in the same statement: a revocation,
-        # an erasure or another run for this patient waits here, or this run waits for theirs.
-        Patient.objects.filter(pk=patient_id).update(matched_at=timezone.now())
-        if not consented_patients().filter(pk=patient_id).exists():
-            transaction.set_rollback(True)
+        now = timezone.now()
+        _lock_patient(patient_id, now)
+        if not _still_consented(patient_id, now):
+            transaction.set_rollback(True)  # and with it the matched_at stamp: the sweep still sees them unmatched
             return RunResult(skipped_reason="authorization revoked during the run")
-        result = _upsert(fresh, _existing(patient_id=patient_id), trigger)
+        result = _upsert(fresh, _existing_for_patient(patient_id), trigger)
     log.info("matched patient=%s evaluated=%s created=%s updated=%s", patient_id, result.evaluated,
              result.created, result.updated)
     return result
