@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -45,6 +46,14 @@ STAGE_OF_STEP = {"about": "about", "condition": "condition", "oncology": "questi
 # Only the medicines step shows what this patient typed, so it is never kept; a bound form never is either.
 _UNFILLED_STEP_HTML = {}
 KEPT_STEPS = {"about", "condition", "oncology", "mental_health", "safety"}
+
+# The whole page of such a step, kept the same way, for an anonymous visitor with no message waiting: what
+# differs between two patients' copies is only the CSRF token, written into each copy as it is served. Drawing
+# the page around the fields was ~20% of an intake POST's CPU (docs/perf-load.md, "Third pass"). Bounded: the
+# key's parts come from validated answers, but a page is only kept for a bare path, and only so many.
+_UNFILLED_STEP_PAGES = {}
+MAX_KEPT_PAGES = 512
+CSRF_SLOT = "\x00csrf\x00"
 
 
 def landing(request):
@@ -159,12 +168,12 @@ class IntakeWizard(SessionWizardView):
                 birth_date = STORED_BIRTH_DATE.clean(data.get("about-birth_date"))
             except forms.ValidationError:
                 birth_date = None
-            self.__dict__["_about_kept"] = (birth_date, data.get("about-sex"))
+            minor = birth_date is not None and age_on(birth_date, timezone.localdate()) < 18
+            self.__dict__["_about_kept"] = (birth_date, data.get("about-sex"), minor)
         return self.__dict__["_about_kept"]
 
     def is_minor(self):
-        birth_date, _sex = self._about()
-        return birth_date is not None and age_on(birth_date, timezone.localdate()) < 18
+        return self._about()[2]
 
     def post(self, *args, **kwargs):
         """A posted step the wizard doesn't show now (a stale tab, a forged form) goes back to the current step."""
@@ -202,6 +211,45 @@ class IntakeWizard(SessionWizardView):
             context["understood"] = self._understood_drugs()
         context["step_fields"] = self.step_fields(form, context.get("understood"))
         return context
+
+    def render_next_step(self, form, **kwargs):
+        """The next step's page; one nobody has typed into yet is served as kept without building its form."""
+        next_step = self.steps.next
+        if self.storage.get_step_data(next_step) is None:
+            self.storage.current_step = next_step
+            key = self._page_key(bound=False)
+            if key in _UNFILLED_STEP_PAGES:
+                return self._kept_page(key)
+            return self.render(self.get_form(next_step), **kwargs)
+        return super().render_next_step(form, **kwargs)
+
+    def render(self, form=None, **kwargs):
+        form = form or self.get_form()
+        key = self._page_key(bound=form.is_bound)
+        if key is None:
+            return super().render(form, **kwargs)
+        if key in _UNFILLED_STEP_PAGES:
+            return self._kept_page(key)
+        token = get_token(self.request)
+        response = super().render(form, csrf_token=token, **kwargs)
+        response.render()
+        if len(_UNFILLED_STEP_PAGES) < MAX_KEPT_PAGES:
+            _UNFILLED_STEP_PAGES[key] = response.content.decode().replace(token, CSRF_SLOT)
+        return response
+
+    def _kept_page(self, key):
+        return HttpResponse(_UNFILLED_STEP_PAGES[key].replace(CSRF_SLOT, get_token(self.request)))
+
+    def _page_key(self, *, bound):
+        """What the current step's page depends on, or None when it is not to be kept (a form with answers in
+        it, a signed-in user, a message waiting, a query string)."""
+        step, request = self.steps.current, self.request
+        if bound or step not in KEPT_STEPS or request.META.get("QUERY_STRING"):
+            return None
+        if request.user.is_authenticated or len(messages.get_messages(request)):
+            return None
+        return (step, self.steps.prev, get_language(), request.path, self.is_minor(),
+                tuple(sorted(self.get_form_kwargs(step).items())))
 
     def step_fields(self, form, understood=None):
         step = self.steps.current
