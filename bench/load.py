@@ -4,8 +4,8 @@
     .venv/bin/python bench/load.py [--seconds 20] [--users 16] [--patients 100000]
 
 Builds its own PostgreSQL database (tb_load on 127.0.0.1:5432) and uses Redis db 7, serves the project with
-gunicorn (bench.load_settings: the project plus one bare ten-field-form view) and runs an interactive and a bulk
-Celery worker. Four timed phases, each bounded by --seconds:
+gunicorn (bench.load_settings: the project plus one bare ten-field-form view) and runs an interactive (two
+processes, as the Procfile) and a bulk Celery worker. Four timed phases, each bounded by --seconds:
 1. mixed: 3/4 of the users are patients (intake wizard → sign → status page), 1/4 coordinators (queue), each
    sending the next request as soon as the last is answered: the two cores saturate and requests queue;
 1b. paced: the same users pausing 0.5–1.5 s after each page (locust's wait_time), as people reading and typing;
@@ -35,7 +35,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 # Another run at the same time picks its own: TB_LOAD_DB=tb_load2 TB_LOAD_REDIS_DB=8 TB_LOAD_PORT=8094.
-# gunicorn's workers and threads per worker: WEB_CONCURRENCY (default 3, as the Procfile) and WEB_THREADS (default 1).
+# gunicorn's workers and threads per worker: WEB_CONCURRENCY (default 3, as the Procfile) and WEB_THREADS (default 1);
+# the Celery workers' processes: INTERACTIVE_CONCURRENCY (default 2) and BULK_CONCURRENCY (default 1), as the Procfile.
 PORT = int(os.environ.get("TB_LOAD_PORT", "8093"))
 DB = os.environ.get("TB_LOAD_DB", "tb_load")
 REDIS_DB = os.environ.get("TB_LOAD_REDIS_DB", "7")
@@ -280,10 +281,12 @@ def start_servers():
         subprocess.Popen([str(BIN / "gunicorn"), "bench.load_wsgi:application", "--bind", f"127.0.0.1:{PORT}",
                           "--workers", os.environ.get("WEB_CONCURRENCY", "3"), "--worker-tmp-dir", "/dev/shm",
                           "--threads", os.environ.get("WEB_THREADS", "1")], **common),
-        subprocess.Popen([str(BIN / "celery"), "-A", "config", "worker", "-Q", "interactive", "-c", "1",
+        subprocess.Popen([str(BIN / "celery"), "-A", "config", "worker", "-Q", "interactive",
+                          "-c", os.environ.get("INTERACTIVE_CONCURRENCY", "2"),
                           "-n", "load-interactive@%h", "--without-gossip", "--without-mingle", "-l", "WARNING"],
                          **common),
-        subprocess.Popen([str(BIN / "celery"), "-A", "config", "worker", "-Q", "bulk", "-c", "1",
+        subprocess.Popen([str(BIN / "celery"), "-A", "config", "worker", "-Q", "bulk",
+                          "-c", os.environ.get("BULK_CONCURRENCY", "1"),
                           "-n", "load-bulk@%h", "--without-gossip", "--without-mingle", "-l", "WARNING"], **common),
     ]
     deadline = time.monotonic() + 60
