@@ -133,7 +133,7 @@ class AuthorizationQuerySet(models.QuerySet):
 # valid() as one SQL condition on a patient id column, for a statement that checks one patient in one round trip
 # (matching's hot path: the ORM spent ~3 ms of Python building and compiling what runs in ~0.4 ms,
 # docs/perf-matching.md). Takes one parameter, `now`. It must say what valid() says:
-# tests/consent/test_valid_sql.py compares the two case by case.
+# tests/matches/test_patient_sql.py compares the two case by case.
 VALID_AUTHORIZATION_SQL = """EXISTS (
     SELECT 1 FROM consent_authorization a
     JOIN consent_authorizationtext t ON t.id = a.text_id

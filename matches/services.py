@@ -48,7 +48,6 @@ def consented_patients(now=None):
     )
 
 
-
 # What the engine reads, and no more: trials and patients carry long texts and JSON the run never needs.
 TRIAL_FIELDS = ["pk", "overall_status", "min_age_years", "max_age_years", "sex", "condition_codes", "criteria"]
 PATIENT_FIELDS = ["pk", "birth_date", "sex", "condition_code", "latitude", "longitude", "postal_code",
