@@ -339,7 +339,7 @@ def _trials_already_matched(patient_id):
 
 
 def _existing_for_patient(patient_id):
-    """_existing(patient_id=…), as dicts of EXISTING_FIELDS' values keyed by (patient id, trial id)."""
+    """_existing(patient_id=…) but for evaluated_at, which _upsert does not read; keyed by (patient, trial)."""
     with connection.cursor() as cursor:
         cursor.execute(_EXISTING_SQL, [patient_id])
         rows = cursor.fetchall()
