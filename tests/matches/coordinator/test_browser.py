@@ -6,6 +6,7 @@ import os
 import shutil
 
 import pytest
+from django.db import connections
 
 from matches.models import Match, MatchEvent, Status
 
@@ -37,6 +38,9 @@ def browser_page(monkeypatch):
         if shots:
             page.screenshot(path=os.path.join(shots, "coordinator-last.png"), full_page=True)
         browser.close()
+        # While Playwright's event loop ran, the test's ORM calls got a database connection of their own context;
+        # close it here, in that context, or it outlives the test database (pytest-django cannot drop it).
+        connections.close_all()
 
 
 def sign_in(page, live_server, username="olga"):
