@@ -15,7 +15,8 @@ from pathlib import Path
 
 VOCAB_DIR = Path(__file__).resolve().parent / "vocab"
 LANGUAGES = ("en", "es")
-KINDS = ("oncology", "mental_health", "pain")
+# "other": conditions a trial may exclude (HIV, heart failure…) but is never about; none is selectable.
+KINDS = ("oncology", "mental_health", "pain", "other")
 
 
 def fold(text: str) -> str:
@@ -91,6 +92,8 @@ class Vocabulary:
                 raise ValueError(f"conditions[{i}] {code!r}: missing or duplicate code")
             if raw.get("kind") not in KINDS:
                 raise ValueError(f"condition {code}: kind must be one of {', '.join(KINDS)}")
+            if raw["kind"] == "other" and raw.get("selectable"):
+                raise ValueError(f"condition {code}: kind other is never a patient's diagnosis, so not selectable")
             labels = raw.get("labels", {})
             if any(not labels.get(lang) for lang in LANGUAGES):
                 raise ValueError(f"condition {code}: needs labels in {' and '.join(LANGUAGES)}")

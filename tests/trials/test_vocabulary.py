@@ -6,7 +6,7 @@ import pytest
 from trials.vocabulary import Vocabulary, load_vocabulary
 
 CONTRACTS = Path(__file__).resolve().parents[2] / "docs" / "contracts.md"
-CONTRACT_ROWS = re.findall(r"^\| ((?:onc|psy|pain):\w+) \| (\S+) \|", CONTRACTS.read_text(), re.MULTILINE)
+CONTRACT_ROWS = re.findall(r"^\| ((?:onc|psy|pain|other):\w+) \| (\S+) \|", CONTRACTS.read_text(), re.MULTILINE)
 
 
 def test_contract_table_was_read():
@@ -23,7 +23,8 @@ def test_every_contract_code_is_present_with_its_parent(code, parent):
 def test_every_condition_has_english_and_spanish_labels_and_a_kind():
     for c in load_vocabulary().conditions.values():
         assert c.labels["en"] and c.labels["es"]
-        assert c.kind == {"onc": "oncology", "psy": "mental_health", "pain": "pain"}[c.code.split(":")[0]]
+        assert c.kind == {"onc": "oncology", "psy": "mental_health", "pain": "pain", "other": "other"}[
+            c.code.split(":")[0]]
         if c.kind != "oncology":
             assert c.icd10cm, c.code
 
