@@ -1,5 +1,7 @@
 """The patient's copy of a signed authorization as a PDF (fpdf2, no external service)."""
 
+from django.utils import translation
+from django.utils.translation import gettext as _
 from fpdf import FPDF
 
 # fpdf2's built-in fonts cover Latin-1 (Spanish included); map the few typographic characters outside it.
@@ -12,20 +14,12 @@ def latin1(text):
 
 
 def authorization_pdf(authorization):
-    spanish = authorization.language == "es"
-    labels = {
-        "signed_by": "Firmado por" if spanish else "Signed by",
-        "relationship": "En calidad de" if spanish else "Signing as",
-        "authority": "Autoridad" if spanish else "Authority",
-        "signed_at": "Fecha y hora (UTC)" if spanish else "Date and time (UTC)",
-        "expires": "Vence" if spanish else "Expires",
-        "meaning": "Significado de la firma" if spanish else "Meaning of the signature",
-        "version": "Version del texto" if spanish else "Text version",
-        "seal": "Huella SHA-256" if spanish else "SHA-256 seal",
-        "reference": "Referencia" if spanish else "Reference",
-        "revoked": "Revocada (UTC)" if spanish else "Revoked (UTC)",
-        "intact": "Verificacion de integridad" if spanish else "Integrity check",
-    }
+    """The PDF in the language the authorization was signed in, whatever the page's language."""
+    with translation.override(authorization.language):
+        return _authorization_pdf(authorization)
+
+
+def _authorization_pdf(authorization):
     pdf = FPDF(format="Letter")
     # The metadata carries the reference only: a file name or document title must not hold health data.
     pdf.set_title(latin1(f"{authorization.text.title(authorization.language)} - {authorization.patient.reference}"))
@@ -37,19 +31,20 @@ def authorization_pdf(authorization):
     pdf.multi_cell(0, 5, latin1(authorization.snapshot), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     rows = [
-        (labels["reference"], authorization.patient.reference),
-        (labels["signed_by"], authorization.signed_name),
-        (labels["relationship"], authorization.get_signer_relationship_display()),
-        (labels["authority"], authorization.representative_authority or "-"),
-        (labels["signed_at"], authorization.signed_at.strftime("%Y-%m-%d %H:%M:%S")),
-        (labels["expires"], authorization.expires_at.strftime("%Y-%m-%d")),
-        (labels["meaning"], authorization.signature_meaning),
-        (labels["version"], f"{authorization.text.version} ({authorization.text.sha256[:16]})"),
-        (labels["seal"], authorization.signature_sha256),
-        (labels["intact"], ("OK" if authorization.verify() else "FALLO" if spanish else "FAILED")),
+        (_("Reference"), authorization.patient.reference),
+        (_("Signed by"), authorization.signed_name),
+        (_("Signing as"), authorization.get_signer_relationship_display()),
+        (_("Authority"), authorization.representative_authority or "-"),
+        (_("Date and time (UTC)"), authorization.signed_at.strftime("%Y-%m-%d %H:%M:%S")),
+        (_("Expires"), authorization.expires_at.strftime("%Y-%m-%d")),
+        (_("Meaning of the signature"), authorization.signature_meaning),
+        (_("Text version"), f"{authorization.text.version} ({authorization.text.sha256[:16]})"),
+        (_("SHA-256 seal"), authorization.signature_sha256),
+        (_("Integrity check"),
+         _("Intact") if authorization.verify() else _("FAILED: this record does not match its seal")),
     ]
     if authorization.is_revoked:
-        rows.append((labels["revoked"], authorization.revocation.revoked_at.strftime("%Y-%m-%d %H:%M:%S")))
+        rows.append((_("Revoked (UTC)"), authorization.revocation.revoked_at.strftime("%Y-%m-%d %H:%M:%S")))
     pdf.set_font("Helvetica", size=9)
     for label, value in rows:
         pdf.multi_cell(0, 5, latin1(f"{label}: {value}"), new_x="LMARGIN", new_y="NEXT")

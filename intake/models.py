@@ -96,6 +96,7 @@ class Patient(models.Model):
     def profile(self):
         """The engine's view of this patient: plain data, every unknown left as None."""
         answers = self.answers or {}
+        no_spread = "none" if answers.get("metastatic") is False else None  # so not to the brain either
         return Profile(
             birth_date=self.birth_date,
             sex=self.sex,
@@ -117,4 +118,13 @@ class Patient(models.Model):
             gad7=answers.get("gad7"),
             suicidal_ideation=answers.get("suicidal_ideation"),
             pregnant=answers.get("pregnant"),
+            disease_status=answers.get("disease_status"),
+            brain_metastases=answers.get("brain_metastases") or no_spread,
+            measurable_disease=answers.get("measurable_disease"),
+            other_cancer=answers.get("other_cancer"),
+            other_cancer_years_ago=answers.get("other_cancer_years_ago"),
+            comorbidities=answers.get("comorbidities"),
+            last_therapy_weeks=answers.get("last_therapy_weeks"),
+            suicidal_behavior=answers.get("suicidal_behavior"),
+            suicidal_behavior_months_ago=answers.get("suicidal_behavior_months_ago"),
         )

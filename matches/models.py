@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from intake.models import Patient
@@ -143,13 +143,19 @@ class Match(models.Model):
         return TRANSITIONS.get(self.status, [])
 
     def reason_sentences(self):
-        """The reasons as pages show them: leaf, path, outcome, question, negated, and the `coordinator` and
-        `patient` sentences, each {"en": …, "es": …}.
+        """The reasons as pages show them, in the active language: leaf, path, outcome, question, negated,
+        and the `coordinator` and `patient` sentences.
 
-        Matching stores reasons compactly (see Reason.to_compact) and they are worded here. Rows written
-        before that hold the sentences already, and are passed through until their next re-match.
+        Matching stores reasons compactly (see Reason.to_compact) and they are worded here, through the
+        project's catalog. Rows written before that hold the sentences in English and Spanish already; the
+        active language's are passed through until the row's next re-match.
         """
-        return [reason if "coordinator" in reason else render_reason(reason) for reason in self.reasons]
+        language = "es" if (translation.get_language() or "en").startswith("es") else "en"
+        return [
+            {**reason, "coordinator": reason["coordinator"][language], "patient": reason["patient"][language]}
+            if "coordinator" in reason else render_reason(reason, translation)
+            for reason in self.reasons
+        ]
 
     def patient_status_text(self):
         return PATIENT_STATUS_TEXT[self.status]

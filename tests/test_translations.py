@@ -8,7 +8,8 @@ CATALOG = Path(__file__).resolve().parent.parent / "locale" / "es" / "LC_MESSAGE
 
 
 def entries():
-    """(msgid, msgstr, flags) for every entry of the Spanish .po file, plural forms folded into msgstr."""
+    """(msgid, msgstr, flags, msgid_plural) for every entry of the Spanish .po file, plural forms folded into
+    msgstr in order."""
     text = (CATALOG / "django.po").read_text(encoding="utf-8")
     for block in text.split("\n\n"):
         flags = " ".join(line for line in block.splitlines() if line.startswith("#,"))
@@ -22,12 +23,12 @@ def entries():
                 fields[current] += line[1:-1]
         if fields.get("msgid"):
             msgstr = fields.get("msgstr", "") or "".join(v for k, v in fields.items() if k.startswith("msgstr["))
-            yield fields["msgid"], msgstr, flags
+            yield fields["msgid"], msgstr, flags, fields.get("msgid_plural")
 
 
 def test_every_string_has_a_spanish_translation_that_is_not_fuzzy():
-    missing = [msgid for msgid, msgstr, _ in entries() if not msgstr]
-    fuzzy = [msgid for msgid, _, flags in entries() if "fuzzy" in flags]
+    missing = [msgid for msgid, msgstr, _, _ in entries() if not msgstr]
+    fuzzy = [msgid for msgid, _, flags, _ in entries() if "fuzzy" in flags]
     assert not missing, f"untranslated: {missing[:5]}"
     assert not fuzzy, f"fuzzy: {fuzzy[:5]}"
 
@@ -35,6 +36,13 @@ def test_every_string_has_a_spanish_translation_that_is_not_fuzzy():
 def test_the_compiled_catalog_says_what_the_source_says():
     with open(CATALOG / "django.mo", "rb") as compiled:
         catalog = gettext.GNUTranslations(compiled)
-    stale = [msgid for msgid, msgstr, _ in entries()
-             if "\\" not in msgid and "\\" not in msgstr and catalog.gettext(msgid) != msgstr]
+    stale = [msgid for msgid, msgstr, _, plural in entries()
+             if "\\" not in msgid and "\\" not in msgstr and compiled_says(catalog, msgid, plural) != msgstr]
     assert not stale, f"run `make messages` to recompile: {stale[:5]}"
+
+
+def compiled_says(catalog, msgid, plural):
+    """What the compiled catalog says, plural forms folded in order (Spanish: 1, a million, any other n)."""
+    if plural is None:
+        return catalog.gettext(msgid)
+    return "".join(catalog.ngettext(msgid, plural, n) for n in (1, 1_000_000, 2))

@@ -31,7 +31,7 @@ def _rows(matches, language):
             "summary": match.trial.localized_summary(language),
             "fits": match.verdict == Verdict.ELIGIBLE,
             "closed": match.status in (Status.NOT_ELIGIBLE, Status.DECLINED, Status.WITHDRAWN),
-            "reasons": [reason["patient"][language] for reason in match.reason_sentences()],
+            "reasons": [reason["patient"] for reason in match.reason_sentences()],
         }
         for match in matches
     ]

@@ -7,7 +7,7 @@ import pytest
 
 from consent.models import Authorization
 from consent.services import revoke_authorization
-from tests.conftest import sign
+from tests.conftest import make_patient, sign
 
 
 def pdf_text(data):
@@ -77,3 +77,14 @@ def test_the_thank_you_page_links_to_the_copy(client, lung_patient, authorizatio
     page = client.post("/authorize/", sign_form(authorization_text), follow=True).content.decode()
     pdf_link = re.search(r'href="(/status/[^"]+/authorization\.pdf)"', page).group(1)
     assert client.get(pdf_link).content.startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+def test_the_pdf_labels_come_from_the_catalog_in_the_language_signed_in(client):
+    patient = make_patient(language="es", email="ana@example.com", full_name="Ana Ejemplo")
+    sign(patient)
+    text = pdf_text(client.get(f"/status/{patient.status_token()}/authorization.pdf").content)
+    for label in ("Firmada por", "En calidad de", "Fecha y hora", "Versión del texto", "Comprobación de integridad",
+                  "Intacta"):
+        assert label.encode("latin-1") in text, label
+    assert b"Signed by" not in text

@@ -8,15 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from trials.eligibility.declaration import LEAVES
 from trials.eligibility.geo import SiteLocation, nearest_site
-from trials.eligibility.leaves import LEAVES, QUESTIONS, travel_unknown_question
 from trials.eligibility.profile import Facts, Profile
 from trials.eligibility.schema import RuleError
-from trials.eligibility.sentences import quote, render, render_quote
-from trials.vocabulary import load_vocabulary
+from trials.eligibility.words import Translator, Words
 
-# Bump when a change to the engine, the vocabulary or the sentences could change a stored verdict:
-# the periodic sweep re-matches everything evaluated with an older version.
+# Bump when a change to the engine, the vocabulary or the stored compact reasons could change a stored
+# verdict or how it reads: the periodic sweep re-matches everything evaluated with an older version.
 ENGINE_VERSION = "2026.11.1"
 
 OUTCOME_NAMES = {True: "met", False: "not_met", None: "unknown"}
@@ -30,12 +29,12 @@ NO_RADIUS_REFERENCE_KM = 500.0
 class Reason:
     """One leaf's outcome, as seen by the trial (a leaf under `not` is met when its fact is absent).
 
-    A plain slotted class rather than a dataclass: thousands are built per matching run, and the
-    sentences are rendered only when someone reads `coordinator` / `patient` / `to_dict()`.
+    A plain slotted class rather than a dataclass: thousands are built per matching run, and what the
+    sentences quote is picked out only when someone asks (`to_compact`, `sentences`).
     """
 
     __slots__ = ("leaf", "path", "outcome", "question", "negated", "_spec", "_raw", "_facts", "_nearest",
-                 "_sites", "_rendered")
+                 "_sites")
 
     def __init__(self, leaf: str, path: str, outcome: str, question: str | None, negated: bool = False,
                  spec=None, raw: bool | None = None, facts: Facts | None = None, nearest=None, sites=()):
@@ -45,42 +44,35 @@ class Reason:
         self.question = question
         self.negated = negated
         self._spec, self._raw, self._facts, self._nearest, self._sites = spec, raw, facts, nearest, sites
-        self._rendered = None
-
-    def _sentences(self):
-        if self._rendered is None:
-            self._rendered = render(self.leaf, self._spec, self._facts, self._nearest, self._sites, self._raw,
-                                    self.negated)
-        return self._rendered
-
-    @property
-    def coordinator(self) -> dict[str, str]:
-        return self._sentences()[0]
-
-    @property
-    def patient(self) -> dict[str, str]:
-        return self._sentences()[1]
 
     def __repr__(self) -> str:
         return f"Reason({self.leaf!r}, path={self.path!r}, outcome={self.outcome!r}, question={self.question!r})"
 
-    def to_dict(self) -> dict:
+    def quote(self) -> dict:
+        return LEAVES[self.leaf].quote(self._spec, self._facts, self._nearest, self._sites, self._raw)
+
+    def sentences(self, translator: Translator | None = None) -> tuple[str, str]:
+        """(coordinator, patient) sentences in the translator's language (English without one)."""
+        return LEAVES[self.leaf].word(self.quote(), self._raw, self.negated, Words(translator))
+
+    def to_dict(self, translator: Translator | None = None) -> dict:
+        coordinator, patient = self.sentences(translator)
         return {"leaf": self.leaf, "path": self.path, "outcome": self.outcome, "question": self.question,
-                "negated": self.negated, "coordinator": dict(self.coordinator), "patient": dict(self.patient)}
+                "negated": self.negated, "coordinator": coordinator, "patient": patient}
 
     def to_compact(self) -> dict:
         """What a Match stores: the outcome plus the few values the sentences quote, no sentences.
 
-        `render_reasons` turns it back into exactly `to_dict()`, with no profile or trial at hand, so a
-        matching run writes a fraction of the bytes and sentences are worded only when a page shows them.
-        `question` and `negated` are left out when None / False, the common case.
+        `render_reason` words it, with no profile or trial at hand, exactly as `to_dict()` does, in
+        whichever language the page that shows it is in. `question` and `negated` are left out when
+        None / False, the common case.
         """
         compact = {"leaf": self.leaf, "path": self.path, "outcome": self.outcome}
         if self.question is not None:
             compact["question"] = self.question
         if self.negated:
             compact["negated"] = True
-        quoted = quote(self.leaf, self._spec, self._facts, self._nearest, self._sites, self._raw)
+        quoted = self.quote()
         if quoted:
             compact["quote"] = quoted
         return compact
@@ -96,12 +88,12 @@ class Verdict:
     nearest_site_km: float | None = None
     engine_version: str = ENGINE_VERSION
 
-    def to_dict(self) -> dict:
+    def to_dict(self, translator: Translator | None = None) -> dict:
         return {
             "outcome": self.outcome, "score": self.score, "questions": list(self.questions),
             "nearest_site_index": self.nearest_site_index,
             "nearest_site_km": None if self.nearest_site_km is None else round(self.nearest_site_km, 1),
-            "engine_version": self.engine_version, "reasons": [r.to_dict() for r in self.reasons],
+            "engine_version": self.engine_version, "reasons": [r.to_dict(translator) for r in self.reasons],
         }
 
     def to_compact(self) -> list[dict]:
@@ -109,18 +101,18 @@ class Verdict:
         return [r.to_compact() for r in self.reasons]
 
 
-def render_reason(compact: dict) -> dict:
+def render_reason(compact: dict, translator: Translator | None = None) -> dict:
     """One stored compact reason -> `Reason.to_dict()`: leaf, path, outcome, question, negated and the
-    coordinator / patient sentences in English and Spanish."""
+    coordinator and patient sentences in the translator's language."""
     outcome, negated = compact["outcome"], compact.get("negated", False)
     raw = None if outcome == "unknown" else (outcome == "met") != negated  # the leaf's value before `not`
-    coordinator, patient = render_quote(compact["leaf"], compact.get("quote", {}), raw, negated)
+    coordinator, patient = LEAVES[compact["leaf"]].word(compact.get("quote", {}), raw, negated, Words(translator))
     return {"leaf": compact["leaf"], "path": compact["path"], "outcome": outcome, "question": compact.get("question"),
-            "negated": negated, "coordinator": dict(coordinator), "patient": dict(patient)}
+            "negated": negated, "coordinator": coordinator, "patient": patient}
 
 
-def render_reasons(compact_reasons: list[dict]) -> list[dict]:
-    return [render_reason(compact) for compact in compact_reasons]
+def render_reasons(compact_reasons: list[dict], translator: Translator | None = None) -> list[dict]:
+    return [render_reason(compact, translator) for compact in compact_reasons]
 
 
 class _Run:
@@ -158,16 +150,8 @@ class _Run:
         leaf = LEAVES.get(key)
         if leaf is None:
             raise RuleError([f"{prefix}{key}: unknown criterion"])
-        raw = leaf(spec, self.facts, self.nearest)
-        if raw is None:
-            if key == "travel":
-                question = travel_unknown_question(self.facts)
-            elif key == "biomarker":
-                question = f"biomarkers.{load_vocabulary().gene_key(spec['gene'])}"
-            else:
-                question = QUESTIONS[key]
-        else:
-            question = None
+        raw = leaf.evaluate(spec, self.facts, self.nearest)
+        question = leaf.question_for(spec, self.facts) if raw is None else None
         effective = raw if raw is None or not negated else not raw
         self.reasons.append(Reason(key, prefix + key, OUTCOME_NAMES[effective], question, negated,
                                    spec, raw, self.facts, self.nearest, self.sites))

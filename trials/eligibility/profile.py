@@ -35,6 +35,20 @@ class Profile:
     gad7: int | None = None
     suicidal_ideation: bool | None = None
     pregnant: bool | None = None
+    disease_status: str | None = None  # "newly_diagnosed" | "relapsed" | "refractory" | "remission"
+    brain_metastases: str | None = None  # "none" | "treated_stable" | "active"
+    measurable_disease: bool | None = None
+    # Another cancer than the one a trial is about, and completed years since it was diagnosed or last
+    # treated (0 = now or less than a year ago).
+    other_cancer: bool | None = None
+    other_cancer_years_ago: int | None = None
+    comorbidities: tuple[str, ...] | None = None  # condition codes; () = none of those asked about
+    # Weeks since the last dose of a drug, class or therapy as a [min, max) interval from a bucketed answer
+    # ("within the last 4 weeks" = (0, 4), "more than 3 months ago" = (13, None)); an id the patient
+    # did not receive is absent; None = not asked.
+    last_therapy_weeks: dict[str, tuple[int, int | None]] | None = None
+    suicidal_behavior: bool | None = None  # any suicide attempt or preparatory behaviour
+    suicidal_behavior_months_ago: int | None = None
     postal_code: str | None = None
     latitude: float | None = None
     longitude: float | None = None
@@ -43,7 +57,7 @@ class Profile:
 
     def __post_init__(self):
         # Accept lists from callers but store tuples: the profile is shared across thousands of evaluations.
-        for name in ("condition_codes", "prior_therapies", "medications"):
+        for name in ("condition_codes", "prior_therapies", "medications", "comorbidities"):
             value = getattr(self, name)
             if value is not None and not isinstance(value, tuple):
                 object.__setattr__(self, name, tuple(value))
@@ -55,6 +69,9 @@ class Profile:
                 if status in BIOMARKER_STATUSES  # "unknown"/"" from a form mean we don't know
             }
             object.__setattr__(self, "biomarkers", normalized)
+        if self.last_therapy_weeks is not None:
+            intervals = {item: (low, high) for item, (low, high) in self.last_therapy_weeks.items()}
+            object.__setattr__(self, "last_therapy_weeks", intervals)
 
     def replace(self, **changes) -> Profile:
         return dataclasses.replace(self, **changes)
@@ -79,7 +96,7 @@ class Profile:
             elif isinstance(value, tuple):
                 value = list(value)
             elif isinstance(value, dict):
-                value = dict(value)
+                value = {k: list(v) if isinstance(v, tuple) else v for k, v in value.items()}
             out[f.name] = value
         return out
 
@@ -105,7 +122,7 @@ class Facts:
     """Everything the leaves compare against, precomputed from one profile on one day."""
 
     __slots__ = ("profile", "today", "age_months", "age_years", "condition_tags", "prior_tags",
-                 "medication_tags", "pregnant", "pregnant_inferred")
+                 "medication_tags", "pregnant", "pregnant_inferred", "comorbidity_tags", "last_therapy")
 
     def __init__(self, profile: Profile, today: date):
         vocab = load_vocabulary()
@@ -116,12 +133,21 @@ class Facts:
         else:
             self.age_months = completed_months(profile.birth_date, today)
             self.age_years = self.age_months // 12
-        self.condition_tags = (
-            None if profile.condition_codes is None
-            else frozenset().union(*((vocab.ancestors(c) or {c}) for c in profile.condition_codes))
-        )
+        self.condition_tags = _condition_tags(vocab, profile.condition_codes)
+        self.comorbidity_tags = _condition_tags(vocab, profile.comorbidities)
         self.prior_tags = None if profile.prior_therapies is None else vocab.therapy_tags(profile.prior_therapies)
         self.medication_tags = None if profile.medications is None else vocab.therapy_tags(profile.medications)
         # Nobody asks a male patient whether he is pregnant; an explicit answer still wins.
         self.pregnant_inferred = profile.pregnant is None and profile.sex == "male"
         self.pregnant = False if self.pregnant_inferred else profile.pregnant
+        # (what the item counts as, weeks since the last dose at least, less than or None) per item received
+        self.last_therapy = None if profile.last_therapy_weeks is None else tuple(
+            (vocab.therapy_tags([item]), low, high) for item, (low, high) in profile.last_therapy_weeks.items()
+        )
+
+
+def _condition_tags(vocab, codes) -> frozenset[str] | None:
+    """The codes and every code above them: a code listed by a trial covers its descendants."""
+    if codes is None:
+        return None
+    return frozenset().union(*((vocab.ancestors(c) or {c}) for c in codes))

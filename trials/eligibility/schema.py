@@ -1,29 +1,19 @@
-"""Checking a rule tree before it is stored: messages that name the path, in the tree's own notation.
+"""Checking a rule tree before it is stored, and its JSON Schema: both derived from the leaf declarations.
 
-`rule.schema.json` is the formal grammar (Draft 2020-12, usable by other tools); the hand-written checks
-below exist because a schema's own messages for a failed `oneOf` are unreadable to an admin, and because
-codes must exist in the vocabulary. The schema still runs as a backstop, so the two cannot drift apart
-silently.
+`rule_schema()` is the formal grammar (Draft 2020-12, usable by other tools; `rule.schema.json` holds a
+copy, regenerated with `python -m trials.eligibility > trials/eligibility/rule.schema.json`). The
+declarations' own checks give the messages, because a schema's messages for a failed `oneOf` are
+unreadable to an admin and because codes must exist in the vocabulary; the schema still runs as a
+backstop, so a check that forgets something the grammar forbids is still caught.
 """
 
 from __future__ import annotations
 
 import json
-from functools import cache
-from pathlib import Path
+from functools import lru_cache
 
-from trials.vocabulary import load_vocabulary
-
-SCHEMA_PATH = Path(__file__).resolve().parent / "rule.schema.json"
-STAGES = ("0", "I", "II", "III", "IV")
-INNER = ("all", "any", "not")
-RANGE_LIMITS = {  # leaf: (lowest, highest, integers only)
-    "age": (0, 120, False), "ecog": (0, 5, True), "prior_lines": (0, 20, True),
-    "antidepressant_trials": (0, 20, True), "phq9": (0, 27, True), "gad7": (0, 21, True),
-}
-BOOLEANS = ("metastatic", "suicidal_ideation", "pregnant")
-CODE_LISTS = ("condition", "prior_therapy", "medication")
-LEAF_NAMES = (*RANGE_LIMITS, *BOOLEANS, *CODE_LISTS, "sex", "stage", "biomarker", "travel")
+from trials.eligibility import leaves  # noqa: F401  (registers the leaves)
+from trials.eligibility.declaration import INNER, LEAVES, REGISTRY
 
 
 class RuleError(ValueError):
@@ -34,107 +24,40 @@ class RuleError(ValueError):
         super().__init__("; ".join(self.messages))
 
 
-@cache
 def rule_schema() -> dict:
-    with open(SCHEMA_PATH, encoding="utf-8") as fh:
-        return json.load(fh)
+    """The JSON Schema of a rule tree, built from the declared leaves."""
+    def inner(key, value):
+        return {"type": "object", "properties": {key: value}, "required": [key], "additionalProperties": False}
+
+    node = {"$ref": "#/$defs/node"}
+    defs = {"node": {"oneOf": [
+        inner("all", {"type": "array", "minItems": 1, "items": node}),
+        inner("any", {"type": "array", "minItems": 1, "items": node}),
+        inner("not", node),
+        *({"$ref": f"#/$defs/{name}"} for name in LEAVES),
+    ]}}
+    defs.update((name, inner(name, leaf.spec_schema())) for name, leaf in LEAVES.items())
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://trialbridge.example/schemas/rule.schema.json",
+        "title": "TrialBridge eligibility rule",
+        "description": "A rule tree: inner nodes all/any/not, leaves naming one fact of the patient profile. "
+                       "Generated from the leaf declarations in trials/eligibility/leaves/. Codes are checked "
+                       "against the vocabulary by validate_rule, not here; nor is min <= max.",
+        "$ref": "#/$defs/node",
+        "$defs": defs,
+    }
 
 
-@cache
-def _schema_validator():
+def rule_schema_json() -> str:
+    return json.dumps(rule_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+@lru_cache(maxsize=1)
+def _schema_validator(generation: int):
     from jsonschema import Draft202012Validator
 
     return Draft202012Validator(rule_schema())
-
-
-def _is_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _stage_ok(value) -> bool:
-    if not isinstance(value, str):
-        return False
-    return value in STAGES or (len(value) > 1 and value[:-1] in STAGES and value[-1] in "ABC")
-
-
-def _check_range(leaf: str, spec, where: str, out: list[str]) -> None:
-    low, high, integer = RANGE_LIMITS[leaf]
-    kind = "an integer" if integer else "a number"
-    if not isinstance(spec, dict) or not spec:
-        out.append(f"{where}: must be an object with min, max or both")
-        return
-    for key, value in spec.items():
-        if key not in ("min", "max"):
-            out.append(f"{where}.{key}: unknown key (use min and max)")
-        elif not _is_number(value) or (integer and value != int(value)) or not low <= value <= high:
-            out.append(f"{where}.{key}: must be {kind} {low}–{high}")
-    if _is_number(spec.get("min")) and _is_number(spec.get("max")) and spec["min"] > spec["max"]:
-        out.append(f"{where}: min {spec['min']} is greater than max {spec['max']}")
-
-
-def _check_codes(leaf: str, spec, where: str, out: list[str]) -> None:
-    vocab = load_vocabulary()
-    if not isinstance(spec, list) or not spec:
-        out.append(f"{where}: must be a non-empty list of codes")
-        return
-    for i, code in enumerate(spec):
-        if not isinstance(code, str):
-            out.append(f"{where}[{i}]: must be a code string")
-        elif leaf == "condition" and code not in vocab.conditions:
-            out.append(f"{where}[{i}]: unknown condition code {code!r}")
-        elif leaf == "medication" and code not in vocab.drugs and code not in vocab.classes:
-            out.append(f"{where}[{i}]: unknown drug or drug class {code!r}")
-        elif leaf == "prior_therapy" and not vocab.is_known_id(code):
-            out.append(f"{where}[{i}]: unknown drug, drug class or therapy {code!r}")
-    if len(set(map(str, spec))) != len(spec):
-        out.append(f"{where}: lists a code twice")
-
-
-def _check_leaf(leaf: str, spec, where: str, out: list[str]) -> None:
-    if leaf in RANGE_LIMITS:
-        _check_range(leaf, spec, where, out)
-    elif leaf in BOOLEANS:
-        if not isinstance(spec, bool):
-            out.append(f"{where}: must be true or false")
-    elif leaf in CODE_LISTS:
-        _check_codes(leaf, spec, where, out)
-    elif leaf == "sex":
-        if not isinstance(spec, list) or not spec:
-            out.append(f"{where}: must be a non-empty list of 'female' and/or 'male'")
-        else:
-            out.extend(f"{where}[{i}]: must be 'female' or 'male'"
-                       for i, s in enumerate(spec) if s not in ("female", "male"))
-    elif leaf == "travel":
-        if spec is not True:
-            out.append(f"{where}: must be true")
-    elif leaf == "biomarker":
-        if not isinstance(spec, dict):
-            out.append(f"{where}: must be an object with gene and status")
-            return
-        gene = spec.get("gene")
-        if not isinstance(gene, str) or not load_vocabulary().biomarker(gene):
-            out.append(f"{where}.gene: unknown gene {gene!r}")
-        if spec.get("status") not in ("positive", "negative"):
-            out.append(f"{where}.status: must be 'positive' or 'negative'")
-        out.extend(f"{where}.{k}: unknown key (use gene and status)" for k in spec if k not in ("gene", "status"))
-    elif leaf == "stage":
-        if not isinstance(spec, dict) or not spec:
-            out.append(f"{where}: must be {{\"in\": [stages]}} or {{\"min\"/\"max\": stage}}")
-            return
-        stage_msg = "must be a stage 0, I, II, III or IV, optionally with a sub-stage A–C"
-        if "in" in spec:
-            if set(spec) != {"in"}:
-                out.append(f"{where}: use either in, or min/max, not both")
-            if not isinstance(spec["in"], list) or not spec["in"]:
-                out.append(f"{where}.in: must be a non-empty list of stages")
-            else:
-                out.extend(f"{where}.in[{i}]: {stage_msg}" for i, s in enumerate(spec["in"]) if not _stage_ok(s))
-        else:
-            for key, value in spec.items():
-                if key not in ("min", "max"):
-                    out.append(f"{where}.{key}: unknown key (use in, min or max)")
-                elif not _stage_ok(value):
-                    out.append(f"{where}.{key}: {stage_msg}")
 
 
 def _check_node(node, path: str, out: list[str]) -> None:
@@ -156,10 +79,10 @@ def _check_node(node, path: str, out: list[str]) -> None:
             _check_node(child, f"{where}[{i}]", out)
     elif key == "not":
         _check_node(spec, where, out)
-    elif key in LEAF_NAMES:
-        _check_leaf(key, spec, where, out)
+    elif key in LEAVES:
+        out.extend(LEAVES[key].check(spec, where))
     else:
-        out.append(f"{where}: unknown criterion {key!r} (known: {', '.join(INNER + LEAF_NAMES)})")
+        out.append(f"{where}: unknown criterion {key!r} (known: {', '.join((*INNER, *LEAVES))})")
 
 
 def _schema_path(parts) -> str:
@@ -174,7 +97,8 @@ def validate_rule(tree) -> list[str]:
     messages: list[str] = []
     _check_node(tree, "", messages)
     if not messages:
-        messages = [f"{_schema_path(e.absolute_path)}: {e.message}" for e in _schema_validator().iter_errors(tree)]
+        validator = _schema_validator(REGISTRY.generation)
+        messages = [f"{_schema_path(e.absolute_path)}: {e.message}" for e in validator.iter_errors(tree)]
     return messages
 
 

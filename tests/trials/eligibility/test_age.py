@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from tests.trials.eligibility.wording import sentences_of
 from trials.eligibility import Profile, evaluate
 from trials.eligibility.profile import completed_months
 
@@ -63,4 +64,14 @@ def test_completed_months_counts_only_whole_months():
 
 def test_the_age_sentence_reads_like_the_design():
     verdict = evaluate({"age": {"min": 18, "max": 75}}, Profile(birth_date=date(1972, 5, 1)), today=date(2026, 11, 27))
-    assert verdict.reasons[0].coordinator == {"en": "Age 54 is within 18–75", "es": "La edad 54 está entre 18 y 75"}
+    coordinator, patient = sentences_of(verdict.reasons[0])
+    assert coordinator == {"en": "Age 54 is within 18–75", "es": "La edad 54 está entre 18 y 75"}
+    assert patient == {"en": "You are 54 years old; the trial accepts 18–75 years.",
+                       "es": "Tiene 54 años; el estudio acepta de 18 a 75 años."}
+
+
+def test_a_one_year_old_is_told_in_the_singular_in_both_languages():
+    verdict = evaluate({"age": {"min": 1}}, Profile(birth_date=date(2025, 11, 1)), today=date(2026, 11, 27))
+    _, patient = sentences_of(verdict.reasons[0])
+    assert patient == {"en": "You are 1 year old; the trial accepts at least 1 year.",
+                       "es": "Tiene 1 año; el estudio acepta como mínimo 1 año."}

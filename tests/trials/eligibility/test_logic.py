@@ -99,7 +99,7 @@ def test_the_verdict_is_json_safe_and_carries_the_engine_version():
     data = json.loads(json.dumps(verdict_of(rule).to_dict()))
     assert data["outcome"] == "possible"
     assert data["engine_version"] == ENGINE_VERSION
-    assert data["reasons"][0]["coordinator"]["es"]
+    assert data["reasons"][0]["coordinator"] == "Sex female, as required (female)"
     assert {r["outcome"] for r in data["reasons"]} == {"met", "unknown"}
 
 
@@ -123,9 +123,12 @@ def test_an_empty_rule_is_eligible():
 
 def test_profile_round_trips_through_json():
     profile = Profile(birth_date=date(1970, 5, 1), sex="female", condition_codes=["onc:LUAD"], medications=[],
-                      biomarkers={"EGFR": "positive"}, latitude=29.7, longitude=-95.4, travel_radius_km=100)
+                      biomarkers={"EGFR": "positive"}, latitude=29.7, longitude=-95.4, travel_radius_km=100,
+                      comorbidities=["other:HIV"], last_therapy_weeks={"therapy:chemotherapy": [4, 13],
+                                                                       "drug:osimertinib": (13, None)})
     data = json.loads(json.dumps(profile.to_dict()))
     assert data["birth_date"] == "1970-05-01"
     assert data["medications"] == []
+    assert data["last_therapy_weeks"] == {"therapy:chemotherapy": [4, 13], "drug:osimertinib": [13, None]}
     assert Profile.from_dict(data) == profile
     assert Profile.from_dict({"sex": "male", "from_a_newer_version": 1}) == Profile(sex="male")

@@ -8,12 +8,16 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
+from trials.eligibility import LEAVES as DECLARED
 from trials.eligibility import Profile, SiteLocation, evaluate, rule_schema, validate_rule
 from trials.vocabulary import load_vocabulary
 
 VOCAB = load_vocabulary()
 TODAY = date(2026, 11, 27)
 CONDITIONS = sorted(VOCAB.conditions)
+DIAGNOSES = [code for code in CONDITIONS if VOCAB.conditions[code].kind != "other"]
+COMORBIDITIES = [code for code in CONDITIONS if VOCAB.conditions[code].kind in ("other", "mental_health")]
+DISEASE_STATUSES = ["newly_diagnosed", "relapsed", "refractory", "remission"]
 DRUGS, CLASSES, THERAPIES = sorted(VOCAB.drugs), sorted(VOCAB.classes), sorted(VOCAB.therapies)
 GENES = sorted(VOCAB.biomarkers) + ["ERBB2", "egfr"]
 STAGES = ["0", "I", "IA", "II", "IIB", "III", "IIIA", "IIIC", "IV", "IVB"]
@@ -38,7 +42,7 @@ ages = ranges(0, 120, lambda lo, hi: st.integers(lo * 2, hi * 2).map(lambda h: h
 LEAVES = st.one_of(
     ages.map(lambda r: {"age": r}),
     st.lists(st.sampled_from(["female", "male"]), min_size=1, max_size=2, unique=True).map(lambda s: {"sex": s}),
-    codes(CONDITIONS).map(lambda c: {"condition": c}),
+    codes(DIAGNOSES).map(lambda c: {"condition": c}),
     st.one_of(codes(STAGES).map(lambda s: {"in": s}), st.sampled_from(STAGES).map(lambda s: {"min": s}),
               st.sampled_from(STAGES).map(lambda s: {"max": s})).map(lambda s: {"stage": s}),
     st.booleans().map(lambda b: {"metastatic": b}),
@@ -54,7 +58,22 @@ LEAVES = st.one_of(
     st.booleans().map(lambda b: {"suicidal_ideation": b}),
     st.booleans().map(lambda b: {"pregnant": b}),
     st.just({"travel": True}),
+    codes(DISEASE_STATUSES).map(lambda s: {"disease_status": s}),
+    st.sampled_from(["any", "active"]).map(lambda s: {"brain_metastases": s}),
+    st.just({"measurable_disease": True}),
+    st.one_of(st.just({}), st.integers(1, 20).map(lambda n: {"within_years": n})).map(lambda s: {"other_cancer": s}),
+    codes(COMORBIDITIES).map(lambda c: {"comorbidity": c}),
+    st.fixed_dictionaries({"items": codes(DRUGS + CLASSES + THERAPIES), "within_weeks": st.integers(1, 104)}).map(
+        lambda s: {"recent_therapy": s}),
+    st.one_of(st.just({}), st.integers(1, 120).map(lambda n: {"within_months": n})).map(
+        lambda s: {"suicidal_behavior": s}),
 )
+DECLARED_IN_STRATEGIES = {
+    "age", "sex", "condition", "stage", "metastatic", "ecog", "biomarker", "prior_therapy", "prior_lines",
+    "medication", "antidepressant_trials", "phq9", "gad7", "suicidal_ideation", "pregnant", "travel",
+    "disease_status", "brain_metastases", "measurable_disease", "other_cancer", "comorbidity", "recent_therapy",
+    "suicidal_behavior",
+}
 TREES = st.recursive(LEAVES, lambda kids: st.one_of(
     st.lists(kids, min_size=1, max_size=4).map(lambda c: {"all": c}),
     st.lists(kids, min_size=1, max_size=4).map(lambda c: {"any": c}),
@@ -82,11 +101,26 @@ FIELD_VALUES = {
     "latitude": st.floats(25, 48),
     "longitude": st.floats(-124, -67),
     "travel_radius_km": st.floats(0, 3000),
+    "disease_status": st.sampled_from(DISEASE_STATUSES),
+    "brain_metastases": st.sampled_from(["none", "treated_stable", "active"]),
+    "measurable_disease": st.booleans(),
+    "other_cancer": st.booleans(),
+    "other_cancer_years_ago": st.integers(0, 40),
+    "comorbidities": st.lists(st.sampled_from(COMORBIDITIES), max_size=3),
+    "last_therapy_weeks": st.dictionaries(
+        st.sampled_from(DRUGS + CLASSES + THERAPIES),
+        st.sampled_from([(0, 4), (4, 13), (13, None), (0, 1), (26, 52)]), max_size=3),
+    "suicidal_behavior": st.booleans(),
+    "suicidal_behavior_months_ago": st.integers(0, 240),
 }
 FIELDS = [f.name for f in fields(Profile) if f.init]
 PROFILES = st.fixed_dictionaries({name: st.none() | FIELD_VALUES[name] for name in FIELDS}).map(lambda d: Profile(**d))
 SITE_LISTS = st.lists(st.sampled_from(SITES), max_size=3)
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def test_every_declared_leaf_is_generated_here():
+    assert set(DECLARED) == DECLARED_IN_STRATEGIES
 
 
 @FAST

@@ -15,7 +15,14 @@ GOOD = trial_rule(min_age_years=18, max_age_years=75, sexes=["female"], conditio
                                              {"prior_lines": {"min": 1, "max": 3}}]},
                                     {"age": {"min": 0.5}}, {"phq9": {"min": 10}}, {"gad7": {"max": 21}},
                                     {"antidepressant_trials": {"min": 2}}, {"metastatic": True},
-                                    {"not": {"suicidal_ideation": True}}, {"not": {"pregnant": True}}]})
+                                    {"not": {"suicidal_ideation": True}}, {"not": {"pregnant": True}},
+                                    {"disease_status": ["relapsed", "refractory"]},
+                                    {"not": {"brain_metastases": "active"}}, {"measurable_disease": True},
+                                    {"not": {"other_cancer": {"within_years": 3}}}, {"not": {"other_cancer": {}}},
+                                    {"not": {"comorbidity": ["other:HIV", "other:HEPATITIS", "psy:BIPOLAR"]}},
+                                    {"not": {"recent_therapy": {"items": ["therapy:chemotherapy", "class:PD1_PDL1"],
+                                                                "within_weeks": 4}}},
+                                    {"not": {"suicidal_behavior": {"within_months": 12}}}]})
 
 
 def test_a_good_rule_has_no_messages_and_passes_the_json_schema():
@@ -56,13 +63,46 @@ def test_the_schema_file_is_a_valid_draft_2020_12_schema():
     ({"all": [{"nope": 1}]}, "all[0].nope: unknown criterion 'nope'"),
     ([], "rule: must be an object"),
     ({"condition": ["onc:LUNG", "onc:LUNG"]}, "condition: lists a code twice"),
+    ({"condition": ["other:HIV"]}, "condition[0]: 'other:HIV' is not a diagnosis trials are about (use comorbidity)"),
+    # the new leaves
+    ({"disease_status": []},
+     "disease_status: must be a non-empty list of 'newly_diagnosed', 'relapsed', 'refractory' and/or 'remission'"),
+    ({"disease_status": ["relapsed", "cured"]},
+     "disease_status[1]: must be 'newly_diagnosed', 'relapsed', 'refractory' or 'remission'"),
+    ({"disease_status": ["relapsed", "relapsed"]}, "disease_status: lists a value twice"),
+    ({"brain_metastases": "yes"}, "brain_metastases: must be 'any' or 'active'"),
+    ({"not": {"brain_metastases": True}}, "not.brain_metastases: must be 'any' or 'active'"),
+    ({"measurable_disease": False}, "measurable_disease: must be true"),
+    ({"other_cancer": True}, 'other_cancer: must be {} (ever) or {"within_years": N}'),
+    ({"other_cancer": {"within_years": 21}}, "other_cancer.within_years: must be an integer 1–20"),
+    ({"other_cancer": {"within_years": 0}}, "other_cancer.within_years: must be an integer 1–20"),
+    ({"other_cancer": {"within_years": 2.5}}, "other_cancer.within_years: must be an integer 1–20"),
+    ({"other_cancer": {"years": 5}}, "other_cancer.years: unknown key (use within_years)"),
+    ({"comorbidity": []}, "comorbidity: must be a non-empty list of codes"),
+    ({"comorbidity": ["other:NOPE"]}, "comorbidity[0]: unknown condition code 'other:NOPE'"),
+    ({"all": [{"not": {"comorbidity": ["other:HIV", "onc:LUNG"]}}]},
+     "all[0].not.comorbidity[1]: 'onc:LUNG' is not a comorbidity code (use other: or psy: codes)"),
+    ({"recent_therapy": ["therapy:chemotherapy"]}, "recent_therapy: must be an object with items and within_weeks"),
+    ({"recent_therapy": {"items": ["therapy:chemotherapy"]}}, "recent_therapy.within_weeks: must be an integer 1–104"),
+    ({"recent_therapy": {"items": ["therapy:chemotherapy"], "within_weeks": 105}},
+     "recent_therapy.within_weeks: must be an integer 1–104"),
+    ({"recent_therapy": {"within_weeks": 4}},
+     "recent_therapy.items: missing (a non-empty list of drugs, drug classes or therapies)"),
+    ({"recent_therapy": {"items": [], "within_weeks": 4}}, "recent_therapy.items: must be a non-empty list of codes"),
+    ({"recent_therapy": {"items": ["therapy:magic"], "within_weeks": 4}},
+     "recent_therapy.items[0]: unknown drug, drug class or therapy 'therapy:magic'"),
+    ({"recent_therapy": {"items": ["therapy:surgery"], "within_weeks": 4, "since": 1}},
+     "recent_therapy.since: unknown key (use items and within_weeks)"),
+    ({"suicidal_behavior": {"within_months": 121}}, "suicidal_behavior.within_months: must be an integer 1–120"),
+    ({"all": [{"not": {"suicidal_behavior": {"within_years": 1}}}]},
+     "all[0].not.suicidal_behavior.within_years: unknown key (use within_months)"),
 ])
 def test_messages_name_the_path(rule, message):
     messages = validate_rule(rule)
     assert any(m.startswith(message) for m in messages), messages
     # The schema knows the grammar but not the vocabulary, nor that min <= max.
     beyond_schema = ("unknown condition", "unknown drug or drug class 'drug:", "unknown drug, drug class or therapy",
-                     "unknown gene", "is greater than")
+                     "unknown gene", "is greater than", "is not a comorbidity code", "is not a diagnosis")
     if not any(b in message for b in beyond_schema):
         assert list(Draft202012Validator(rule_schema()).iter_errors(json.loads(json.dumps(rule))))
 
