@@ -13,65 +13,7 @@ from functools import cache
 
 from trials.vocabulary import fold, load_vocabulary
 
-INCLUSION, EXCLUSION, OTHER = "inclusion", "exclusion", "other"
-
-_HEADING = re.compile(
-    r"^\s*[#*_\s]*(?P<key>key\s+)?(?P<which>inclusion|exclusion|eligibility)\s+criteri(?:a|on)s?\b[^:\n]*:?[*_\s]*$",
-    re.IGNORECASE,
-)
-_BULLET = re.compile(r"^\s*(?:[*\-•·●◦▪o](?=\s)|\d{1,2}[.)](?=\s)|[a-z][.)](?=\s)|\(\w{1,3}\))\s*")
-_SUBHEADING = re.compile(r"^[^.;]{2,80}:$")  # "DISEASE CHARACTERISTICS:", "Prior concurrent therapy:"
-
-
-@dataclass(frozen=True)
-class Item:
-    section: str  # inclusion | exclusion | other
-    text: str
-
-
-def clean(text: str) -> str:
-    """Undo the registry's escaping: `\\<` / `\\>` in API v2 text, `\\r` line ends in the legacy XML."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return re.sub(r"\\([<>=*_\[\]#~^\\-])", r"\1", text)
-
-
-def split_items(text: str) -> list[Item]:
-    """Items in the order written, each tagged with the section it sits under.
-
-    Paragraphs are separated by blank lines; inside a paragraph a bullet starts a new item and any
-    other line continues the previous one (the legacy XML wraps long items at ~80 columns).
-    """
-    items: list[Item] = []
-    section = OTHER
-    current: list[str] = []
-
-    def flush():
-        if current:
-            joined = " ".join(part.strip() for part in current).strip()
-            joined = re.sub(r"\s+", " ", joined)
-            if joined and not _SUBHEADING.match(joined):
-                items.append(Item(section, joined))
-            current.clear()
-
-    for raw_line in clean(text or "").split("\n"):
-        line = raw_line.strip()
-        if not line:
-            flush()
-            continue
-        heading = _HEADING.match(line)
-        if heading:
-            flush()
-            which = heading.group("which").lower()
-            section = which if which in (INCLUSION, EXCLUSION) else section
-            continue
-        bullet = _BULLET.match(line)
-        if bullet:
-            flush()
-            line = line[bullet.end():]
-        current.append(line)
-    flush()
-    return items
-
+from trials.ctgov.criteria.split import EXCLUSION, INCLUSION, OTHER, Item, clean, split_items  # noqa: F401
 
 # -- reading suggestions out of items ------------------------------------------------------------
 
