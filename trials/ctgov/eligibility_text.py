@@ -11,7 +11,7 @@ from __future__ import annotations
 from trials.ctgov.criteria.read import Suggestion, is_screening, read_item
 from trials.ctgov.criteria.split import EXCLUSION, INCLUSION, OTHER, Item, clean, split_items
 
-__all__ = ["EXCLUSION", "INCLUSION", "OTHER", "Item", "Suggestion", "clean", "read_eligibility", "read_item",
+__all__ = ["EXCLUSION", "INCLUSION", "OTHER", "Item", "Suggestion", "clean", "is_screening", "read_eligibility", "read_item",  # noqa: E501
            "split_items"]
 
 

@@ -30,7 +30,7 @@ _NEGATION = re.compile(
     r"must not|should not|did not|does not|has not|have not|had not)\b|n't\b", re.I)
 _POST_NEGATION = re.compile(r"^[\s-]*(?:na[iï]ve|negative|free|wild[\s-]?type)\b", re.I)
 _PERMISSION = re.compile(
-    r"\b(?:(?:is|are|will be|would be|were)\s+(?:also\s+)?(?:allowed|permitted|eligible|acceptable|included|enrolled|admitted)|"
+    r"\b(?:(?:is|are|will be|would be|were)\s+(?:also\s+)?(?:allowed|permitted|eligible|acceptable|included|enrolled|admitted)|"  # noqa: E501
     r"may\s+(?:also\s+)?(?:be|receive|have|participate|enroll|continue)|can\s+be\s+(?:included|enrolled)|could\s+be\s+enrolled|"
     r"not\s+(?:an\s+)?exclu|not\s+considered|is\s+not\s+required)\b", re.I)
 _EXCEPT = re.compile(r"\b(?:except|excepting|other than|with the exception of|excluding|unless|but not|apart from)\b|"
@@ -40,7 +40,7 @@ _INLINE_SCOPE = re.compile(
     r"\bapplicable to\b|\bonly\)|\bfor (?:participants|patients|subjects)\s+(?:>|<|≥|≤|aged|older|younger|with|who|in)|"
     r"^\s*(?:patients|participants|subjects)\s+with\s+stage\b|\bduring dose (?:escalation|expansion)", re.I)
 _JUDGEMENT = re.compile(r"\b(?:judge?ment|judged|discretion|opinion|determined by|as assessed by the investigator|"
-                        r"(?:would|could|may|might|likely to)\s+(?:interfere|compromise|limit|affect|prevent|confound))\b", re.I)
+                        r"(?:would|could|may|might|likely to)\s+(?:interfere|compromise|limit|affect|prevent|confound))\b", re.I)  # noqa: E501
 _FUTURE = re.compile(r"\b(?:will receive|candidate for|planned|plans? to|scheduled|expected to (?:require|receive)|"
                      r"willing|refrain|discontinu|recover|toxicit|adverse event|contra-?indicat|intoleran|allerg|"
                      r"hypersensitiv|Gy\b|ineligible|not eligible|unsuitable|unfit)", re.I)
@@ -73,10 +73,10 @@ def _sentences(text: str) -> list[str]:
     return kept
 
 
-def _negated(sentence: str, start: int, end: int) -> bool:
-    clause_start = max(sentence.rfind(sep, 0, start) for sep in (":", "(", " but ", " however", " although", " whereas")) + 1
+def _negated(sentence: str, start: int, end: int, after: bool = True) -> bool:
+    clause_start = max(sentence.rfind(sep, 0, start) for sep in (":", "(", " but ", " however", " although", " whereas")) + 1  # noqa: E501
     before = re.sub(r"with or without", "", sentence[clause_start:start], flags=re.I)
-    return bool(_NEGATION.search(before) or _POST_NEGATION.match(sentence[end:end + 12]))
+    return bool(_NEGATION.search(before) or (after and _POST_NEGATION.match(sentence[end:end + 12])))
 
 
 def _polarity(section: str, negated: bool) -> bool | None:
@@ -101,27 +101,27 @@ _THERAPY_TERMS = {
     "targeted therapy": ["therapy:targeted"], "targeted therapies": ["therapy:targeted"],
     "hormonal therapy": ["therapy:hormone"], "hormone therapy": ["therapy:hormone"],
     "major surgery": ["therapy:surgery"], "minor surgery": ["therapy:surgery"], "any surgery": ["therapy:surgery"],
-    "type of surgery": ["therapy:surgery"], "surgical treatment": ["therapy:surgery"], "major surgical": ["therapy:surgery"],
+    "type of surgery": ["therapy:surgery"], "surgical treatment": ["therapy:surgery"], "major surgical": ["therapy:surgery"],  # noqa: E501
     "anticancer therapy": _SYSTEMIC, "anti-cancer therapy": _SYSTEMIC, "anticancer therapies": _SYSTEMIC,
     "anti-cancer therapies": _SYSTEMIC, "anticancer treatment": _SYSTEMIC, "anti-cancer treatment": _SYSTEMIC,
     "cancer treatment": _SYSTEMIC, "cancer therapy": _SYSTEMIC,
     "antitumor therapy": _SYSTEMIC, "anti-tumor therapy": _SYSTEMIC, "antitumor therapies": _SYSTEMIC,
     "anti-tumor therapies": _SYSTEMIC, "antitumor treatment": _SYSTEMIC, "anti-tumor treatment": _SYSTEMIC,
     "antineoplastic therapy": _SYSTEMIC, "prior systemic therapy": _SYSTEMIC, "previous systemic therapy": _SYSTEMIC,
-    "prior systemic treatment": _SYSTEMIC, "systemic anticancer therapy": _SYSTEMIC, "systemic anti-cancer therapy": _SYSTEMIC,
+    "prior systemic treatment": _SYSTEMIC, "systemic anticancer therapy": _SYSTEMIC, "systemic anti-cancer therapy": _SYSTEMIC,  # noqa: E501
     "systemic anti-tumor therapy": _SYSTEMIC, "systemic antitumor therapy": _SYSTEMIC,
     "hematopoietic stem cell transplantation": ["therapy:stem_cell_transplant"],
     "hematopoietic stem cell transplant": ["therapy:stem_cell_transplant"],
     "haematopoietic stem cell transplantation": ["therapy:stem_cell_transplant"],
-    "stem cell transplantation": ["therapy:stem_cell_transplant"], "stem cell transplant": ["therapy:stem_cell_transplant"],
-    "bone marrow transplant": ["therapy:stem_cell_transplant"], "bone marrow transplantation": ["therapy:stem_cell_transplant"],
+    "stem cell transplantation": ["therapy:stem_cell_transplant"], "stem cell transplant": ["therapy:stem_cell_transplant"],  # noqa: E501
+    "bone marrow transplant": ["therapy:stem_cell_transplant"], "bone marrow transplantation": ["therapy:stem_cell_transplant"],  # noqa: E501
     "checkpoint inhibitor": ["class:CHECKPOINT_INHIBITOR"], "checkpoint inhibitors": ["class:CHECKPOINT_INHIBITOR"],
     "egfr-tki": ["class:EGFR_TKI"], "egfr-tkis": ["class:EGFR_TKI"], "anti-pd-1": ["class:PD1_PDL1"],
 }
 # A therapy read as a current medication is its drug class (the medication leaf takes drugs and classes).
 _MEDICATION_CLASS = {"therapy:chemotherapy": "class:CHEMOTHERAPY", "therapy:immunotherapy": "class:IMMUNOTHERAPY",
                      "therapy:targeted": "class:TARGETED", "therapy:hormone": "class:HORMONAL"}
-_SKIP_CLASSES = ("class:PSYCHOTROPIC", "class:ANALGESIC", "class:TARGETED", "class:ANTINEOPLASTIC", "class:IMMUNOTHERAPY",
+_SKIP_CLASSES = ("class:PSYCHOTROPIC", "class:ANALGESIC", "class:TARGETED", "class:ANTINEOPLASTIC", "class:IMMUNOTHERAPY",  # noqa: E501
                  "class:CHEMOTHERAPY", "class:HORMONAL")
 
 
@@ -187,8 +187,8 @@ _BM_POSITIVE = re.compile(
     r"(?:sensiti[sz]ing\s+|activating\s+|deleterious\s+)?"
     r"(?:mutation|mutations|mutant|mutated|rearrangement|rearranged|fusion|fusions|translocation|amplification|"
     r"amplified|alteration|alterations|positive|\+|overexpression|TPS\s*(?:≥|>=|>)\s*\d)", re.I)
-_BM_BEFORE = re.compile(r"(?:sensiti[sz]ing|activating|harbou?ring|carry|carrying|mutations? (?:of|in))\s+(?:[\w-]+,?\s+(?:and\s+|or\s+)?){0,6}$", re.I)
-_BM_NEGATIVE = re.compile(r"^[\s-]*(?:mutation[\s-]*|expression[\s-]*|status[\s-]*)?(?:negative|-(?=\s|$|,|;|\))|wild[\s-]?type)", re.I)
+_BM_BEFORE = re.compile(r"(?:sensiti[sz]ing|activating|harbou?ring|carry|carrying|mutations? (?:of|in))\s+(?:[\w-]+,?\s+(?:and\s+|or\s+)?){0,6}$", re.I)  # noqa: E501
+_BM_NEGATIVE = re.compile(r"^[\s-]*(?:mutation[\s-]*|expression[\s-]*|status[\s-]*)?(?:negative|-(?=\s|$|,|;|\))|wild[\s-]?type)", re.I)  # noqa: E501
 
 
 def _biomarkers(sentence: str, section: str) -> list[dict]:
@@ -206,7 +206,8 @@ def _biomarkers(sentence: str, section: str) -> list[dict]:
             status = "positive"
         else:
             continue
-        positive = _polarity(section, _negated(sentence, m.start(), m.end()))
+        # The status word right after the gene is the status, not a negation of it ("HER2-negative").
+        positive = _polarity(section, _negated(sentence, m.start(), m.end(), after=False))
         if positive is None:
             continue
         spec = {"gene": gene, "status": status}
@@ -221,14 +222,14 @@ def _flip(status: str) -> str:
 
 # -- the leaves ---------------------------------------------------------------------------------------------
 
-_AGE_RANGE = re.compile(rf"\b(?:age[sd]?\b|between\b)[^.;]{{0,40}}?\b(\d{{1,3}})\s*(?:-|–|to|and)\s*(\d{{1,3}})\b(?!\s*(?:%|kg|months|weeks|days|hours))", re.I)
+_AGE_RANGE = re.compile(r"\b(?:age[sd]?\b|between\b)[^.;]{0,40}?\b(\d{1,3})\s*(?:-|–|to|and)\s*(\d{1,3})\b(?!\s*(?:%|kg|months|weeks|days|hours))", re.I)  # noqa: E501
 _AGE_RANGE_YEARS = re.compile(r"\b(\d{1,3})\s*(?:-|–|to)\s*(\d{1,3})\s*(?:years|yrs)\b", re.I)
 _AGE_MIN = re.compile(
     rf"\bage[sd]?\b[^.;\d]{{0,25}}{_GE}\s*(\d{{1,3}})(?!\s*(?:months|weeks|days|%))|\b(\d{{1,3}})\s*(?:\+\s*)?(?:years|yrs|yr)(?:\s+of\s+age)?(?:\s+old)?\s*(?:or|and)\s*(?:older|over|above|more)|"
-    rf"\b(?:minimum age|aged?)\s+(?:of\s+)?(\d{{1,3}})\s*(?:years)?\s*(?:or|and)\s*(?:older|over|above)|{_GE}\s*(\d{{1,3}})\s*(?:years|yrs)|"
+    rf"\b(?:minimum age|aged?)\s+(?:of\s+)?(\d{{1,3}})\s*(?:years)?\s*(?:or|and)\s*(?:older|over|above)|{_GE}\s*(\d{{1,3}})\s*(?:years|yrs)|"  # noqa: E501
     rf"\bminimum age of (\d{{1,3}})|\b(\d{{1,3}})\+\s*years", re.I)
 _AGE_MAX = re.compile(rf"\bage[sd]?\b[^.;\d]{{0,25}}{_LE}\s*(\d{{1,3}})", re.I)
-_AGE_OTHERS = re.compile(r"\b(?:donors?|siblings?|relatives?|partners?|parents?|children|caregivers?|controls?|infants?)\b", re.I)
+_AGE_OTHERS = re.compile(r"\b(?:donors?|siblings?|relatives?|partners?|parents?|children|caregivers?|controls?|infants?)\b", re.I)  # noqa: E501
 
 
 def _age(text: str, structured) -> dict | None:
@@ -254,7 +255,7 @@ _ECOG = re.compile(r"\b(?:ECOG|Eastern Cooperative Oncology Group|WHO (?:physica
                    r"performance status(?: \(PS\))?(?: score)?)\b", re.I)
 _ECOG_VALUES = re.compile(
     rf"^[^.;\d]{{0,60}}?(?P<op>{_GE}|{_LE}|=|equal to|of|:)?\s*(?P<a>[0-5])(?:\s*(?:-|–|~|to|or|,|and)\s*(?P<b>[0-5]))?"
-    rf"(?:\s*(?:,|or|and)\s*(?P<c>[0-5]))?(?:\s*(?:,|or|and)\s*(?P<d>[0-5]))?(?!\d|\.\d|\s*%)", re.I)
+    rf"(?:\s*(?:,\s*or|,\s*and|,|or|and)\s*(?P<c>[0-5]))?(?:\s*(?:,\s*or|,\s*and|,|or|and)\s*(?P<d>[0-5]))?(?!\d|\.\d|\s*%)", re.I)  # noqa: E501
 
 
 def _ecog(text: str, section: str) -> dict | None:
@@ -288,10 +289,10 @@ def _ecog(text: str, section: str) -> dict | None:
 
 _PREGNANT = re.compile(r"\bpregnan|\bbreast[\s-]?feed|\blactat|\bnursing\b", re.I)
 _NOT_PREGNANT = re.compile(r"negative\s+(?:\w+\s+){0,3}pregnancy test|\bnot\s+(?:be\s+)?pregnant|\bnot pregnant", re.I)
-_SUICIDE_IDEATION = re.compile(r"\bsuicidal(?:ity| ideation| intention| thoughts)?\b|\bsuicidality\b|\bplan and intent for suicide", re.I)
-_SUICIDE_BEHAVIOUR = re.compile(r"\bsuicid(?:e|al)\s+(?:attempts?|behaviou?rs?)|\battempt(?:ed)? suicide|\bor attempt\b", re.I)
+_SUICIDE_IDEATION = re.compile(r"\bsuicidal(?:ity| ideation| intention| thoughts)?\b|\bsuicidality\b|\bplan and intent for suicide", re.I)  # noqa: E501
+_SUICIDE_BEHAVIOUR = re.compile(r"\bsuicid(?:e|al)\s+(?:attempts?|behaviou?rs?)|\battempt(?:ed)? suicide|\bor attempt\b", re.I)  # noqa: E501
 _WINDOW = re.compile(
-    rf"(?:within|in|during|for|over)\s+(?:the\s+)?(?:past|last|previous|prior)?\s*(?:at least\s+)?{_NUM}\s*(days?|weeks?|months?|years?)\b|"
+    rf"(?:within|in|during|for|over)\s+(?:the\s+)?(?:past|last|previous|prior)?\s*(?:at least\s+)?{_NUM}\s*(days?|weeks?|months?|years?)\b|"  # noqa: E501
     rf"(?:≤|<=|<|less than)\s*{_NUM}\s*(days?|weeks?|months?|years?)\b|"
     rf"\b{_NUM}\s*(days?|weeks?|months?|years?)\s+(?:prior|before|preceding)|"
     r"\b(?:during|in|within)\s+the\s+(?:past|previous|last)\s+(year|month|week)\b", re.I)
@@ -314,56 +315,71 @@ def _window(text: str, unit: str) -> int | None:
 
 _COMORBIDITIES = [
     ("other:HIV", re.compile(r"\bHIV\b|human immunodeficiency virus|\bAIDS\b")),
-    ("other:HBV", re.compile(r"hepatitis\s*(?:type\s*)?B\b|\bHBV\b|\bHBsAg\b|hepatitis(?!\s*(?:type\s*)?[A-Z]\b)(?! [a-z]+ed)", re.I)),
-    ("other:HCV", re.compile(r"hepatitis\s*(?:type\s*)?(?:B\s*(?:,|or|and|/)\s*(?:hepatitis\s*)?)?C\b|\bHCV\b|hepatitis(?!\s*(?:type\s*)?[A-Z]\b)(?! [a-z]+ed)", re.I)),
+    ("other:HBV", re.compile(r"hepatitis\s*(?:type\s*)?B\b|\bHBV\b|\bHBsAg\b|hepatitis(?!\s*(?:type\s*)?[A-Z]\b)(?! [a-z]+ed)", re.I)),  # noqa: E501
+    ("other:HCV", re.compile(r"hepatitis\s*(?:type\s*)?(?:B\s*(?:,|or|and|/)\s*(?:hepatitis\s*)?)?C\b|\bHCV\b|hepatitis(?!\s*(?:type\s*)?[A-Z]\b)(?! [a-z]+ed)", re.I)),  # noqa: E501
     ("other:HEART_FAILURE", re.compile(r"heart failure|cardiac failure|cardiac insufficiency|\bCHF\b", re.I)),
     ("other:MI_STROKE_RECENT", re.compile(r"myocardial infarction|heart attack", re.I)),
     ("other:SEIZURE", re.compile(r"\bseizures?\b|\bepilep", re.I)),
     ("other:SUBSTANCE_USE", re.compile(
         r"(?<!mild )substance (?:use|abuse|dependence)|drug abuse|alcohol(?:ism| abuse| dependence)|abuse of alcohol|"
-        r"alcohol or (?:substance|drug) (?:use|abuse|dependence)|alcohol and/or (?:recreational )?drugs?|addiction\b", re.I)),
+        r"alcohol or (?:substance|drug) (?:use|abuse|dependence)|alcohol and/or (?:recreational )?drugs?|addiction\b", re.I)),  # noqa: E501
     ("psy:PSYCHOSIS", re.compile(r"(?<!anti)(?<!in )(?<!to )\bpsycho(?:sis|tic)\b", re.I)),
     ("psy:BIPOLAR", re.compile(r"\bbipolar\b", re.I)),
 ]
 _CNS = re.compile(
-    r"\b(?:brain|CNS|central nervous system(?: \(CNS\))?)\s+(?:parenchymal\s+)?(?:metastas[ie]s|metastatic disease|involvement|leuka?emia|disease)|"
-    r"leuka?emi\w* infiltration of the central nervous system|\bCNS\) involvement|central nervous system metastatic disease|"
+    r"\b(?:brain|CNS|central nervous system(?: \(CNS\))?)\s+(?:parenchymal\s+)?(?:metastas[ie]s|metastatic disease|involvement|leuka?emia|disease)|"  # noqa: E501
+    r"leuka?emi\w* infiltration of the central nervous system|\bCNS\) involvement|central nervous system metastatic disease|"  # noqa: E501
     r"\bCNS\) metastas[ie]s|\bCNS\) leuka?emia", re.I)
 _CNS_ACTIVE = re.compile(r"\b(?:active|symptomatic|uncontrolled|untreated|unstable|progressive|progressing)\b", re.I)
 _OTHER_CANCER = re.compile(
-    r"\b(?:other|another|second|secondary|prior|previous|additional|concomitant|concurrent|history of)\s+(?:\w+\s+){0,2}?"
+    r"\b(?:other|another|second|secondary|prior|previous|additional|concomitant|concurrent|history of)\s+(?:\w+\s+){0,2}?"  # noqa: E501
     r"(?:primary\s+)?(?:malignan\w*|cancers?|tumou?rs?|neoplasms?|carcinomas?|malignant (?:disease|tumou?rs?))|"
     r"\b(?:malignan\w*|cancers?|tumou?rs?)\s+other than\b|\btumou?r history\b|\bdiagnosis of malignant disease\b", re.I)
 _OC_ACTIVE = re.compile(r"\b(?:active|currently|concurrent|concomitant|ongoing|requir\w+ (?:active|ongoing))\b", re.I)
 _OC_YEARS = re.compile(rf"(?:{_NUM}\s*(years?|months?))", re.I)
-_RECENT_CUE = re.compile(r"\b(?:within|in the (?:past|last)|during the previous|prior to|before|for at least)\b|<|≤", re.I)
-_PRIOR_CUE = re.compile(r"\b(?:prior|previous(?:ly)?|history of|received|receiving complete|treated with|treatment with|"
+_RECENT_CUE = re.compile(r"\b(?:within|in the (?:past|last)|during the previous|prior to|before|for at least)\b|<|≤", re.I)  # noqa: E501
+_PRIOR_CUE = re.compile(r"\b(?:prior|previous(?:ly)?|history of|received|receiving complete|treated with|treatment with|"  # noqa: E501
                         r"exposure to|exposed to|pretreated|pre-treated|refractory|resistant|failed|progressed|"
                         r"intolerant|na[iï]ve|untreated)\b", re.I)
-_CURRENT_CUE = re.compile(r"\b(?:current(?:ly)?|concurrent|concomitant|ongoing|is on|are on|taking|using|use of)\b", re.I)
+_CURRENT_CUE = re.compile(r"\b(?:current(?:ly)?|concurrent|concomitant|ongoing|is on|are on|taking|using|use of)\b", re.I)  # noqa: E501
 _RESECTED = re.compile(r"\b(?:completely\s+|complete\s+)?resect(?:ed|ion)\b", re.I)
 _MEASURABLE = re.compile(r"\bmeasurable\s+(?:\w+\s+){0,2}(?:disease|lesions?)|\btarget lesion", re.I)
-_DISEASE_STATUS = re.compile(r"\brelapsed\s*(?:/|or|and/or)\s*refractory\b|\brefractory\s*(?:/|or)\s*relapsed\b|\bR/R\b|"
+_DISEASE_STATUS = re.compile(r"\brelapsed\s*(?:/|or|and/or)\s*refractory\b|\brefractory\s*(?:/|or)\s*relapsed\b|\bR/R\b|"  # noqa: E501
                              r"\b(?P<new>newly diagnosed)\b", re.I)
-_DIAGNOSIS_CUE = re.compile(r"\b(?:diagnos\w*|confirmed|documented|proven|histolog\w*|cytolog\w*|patients? with|subjects? with|"
+_DIAGNOSIS_CUE = re.compile(r"\b(?:diagnos\w*|confirmed|documented|proven|histolog\w*|cytolog\w*|patients? with|subjects? with|"  # noqa: E501
                             r"participants? with|relapsed|refractory|newly)\b", re.I)
 _STAGE = re.compile(r"\b[Ss]tages?\s+((?:(?:T\dN\d)?(?:IV|I{1,3}|0)[A-C]?\d?(?:/[A-C])?)"
                     r"(?:\s*(?:,|or|and|/|-|–|to)?\s*(?:T\dN\d)?(?:IV|I{1,3}|0)[A-C]?\d?(?:/[A-C])?\b)*)")
 _STAGE_TOKEN = re.compile(r"(?:T\dN\d)?(IV|I{1,3}|0)([A-C]?)\d?((?:/[A-C])*)")
-_NOT_CANCER_STAGE = re.compile(r"NYHA|heart failure|Hoehn|Pfirrmann|CTCAE|grade|hypertension|malignan|second|other cancer", re.I)
+_NOT_CANCER_STAGE = re.compile(r"NYHA|heart failure|Hoehn|Pfirrmann|CTCAE|grade|hypertension|malignan|second|other cancer", re.I)  # noqa: E501
 _SCALES = {
-    "phq9": re.compile(rf"\bPHQ[\s-]?9\b[^.;\d]{{0,40}}?(?:{_GE}|score(?: of)?)\s*(\d{{1,2}})|(\d{{1,2}}) or (?:higher|more) on the (?:PHQ[\s-]?9|Patient Health Questionnaire)", re.I),
-    "gad7": re.compile(rf"\bGAD[\s-]?7\b[^.;\d]{{0,40}}?(?:{_GE}|score(?: of)?)\s*(\d{{1,2}})|(\d{{1,2}}) or (?:higher|more) on the (?:GAD[\s-]?7|Generalized Anxiety Disorder)", re.I),
+    "phq9": re.compile(rf"\bPHQ[\s-]?9\b[^.;\d]{{0,40}}?(?:{_GE}|score(?: of)?)\s*(\d{{1,2}})|(\d{{1,2}}) or (?:higher|more) on the (?:PHQ[\s-]?9|Patient Health Questionnaire)", re.I),  # noqa: E501
+    "gad7": re.compile(rf"\bGAD[\s-]?7\b[^.;\d]{{0,40}}?(?:{_GE}|score(?: of)?)\s*(\d{{1,2}})|(\d{{1,2}}) or (?:higher|more) on the (?:GAD[\s-]?7|Generalized Anxiety Disorder)", re.I),  # noqa: E501
 }
 
+# HAM-D 17 / MADRS thresholds → the PHQ-9 total of the same severity band. An approximation, said in the note.
+_PROXY_SCALES = {
+    "hamd": (re.compile(rf"\b(?:HAM-?D|HDRS|HRSD|Hamilton (?:Rating Scale for Depression|Depression Rating Scale))(?:[\s-]?(?:17|21|24))?\b[^.;\d]{{0,50}}?(?:{_GE}|score(?: of)?)\s*(\d{{1,2}})", re.I),  # noqa: E501
+             [(24, 20), (19, 15), (14, 10), (8, 5)], "HAM-D"),
+    "madrs": (re.compile(rf"\b(?:MADRS|Montgomery[-\s–]Åsberg|Montgomery[-\s–]Asberg)\b[^.;\d]{{0,60}}?(?:{_GE}|score(?: of)?)\s*(\d{{1,2}})", re.I),  # noqa: E501
+              [(35, 20), (28, 15), (20, 10), (7, 5)], "MADRS"),
+}
+_AD_TRIALS = re.compile(r"\b(?:at least|≥|>=|a minimum of)?\s*(one|two|three|four|1|2|3|4)\b[^.;]{0,60}?\bantidepressant", re.I)  # noqa: E501
+_AD_FAILED = re.compile(r"fail|inadequate|insufficient|non-?respon|did not respond|resistant", re.I)
+_KARNOFSKY = re.compile(rf"\b(?:Karnofsky|KPS)\b[^.;\d]{{0,40}}?(?:{_GE}|of|score)?\s*(\d{{2,3}})\s*%?", re.I)
+_LINES = r"(one|two|three|four|five|\d)\s*(?:\(\d\)\s*)?"
+_PRIOR_LINES_MAX = re.compile(rf"{_LE}\s*{_LINES}(?:prior|previous)?\s*(?:lines?|regimens?)\b", re.I)
+_PRIOR_LINES_MIN = re.compile(rf"(?:{_GE}|received)\s*{_LINES}(?:or more\s*)?(?:prior|previous)\s*(?:lines?|regimens?|systemic)", re.I)  # noqa: E501
+_PRIOR_LINES_OVER = re.compile(rf"(?:more than|greater than|>)\s*{_LINES}(?:prior|previous)?\s*(?:lines?|regimens?)\b", re.I)  # noqa: E501
+
 _SCREENING = re.compile(
-    r"neutrophil|platelet|h(?:a)?emoglobin|bilirubin|creatinine|\bALT\b|\bAST\b|aminotransferase|\bULN\b|upper limit of normal|"
+    r"neutrophil|platelet|h(?:a)?emoglobin|bilirubin|creatinine|\bALT\b|\bAST\b|aminotransferase|\bULN\b|upper limit of normal|"  # noqa: E501
     r"×\s*10|x\s*10\^?9|\bg/d[lL]\b|mL/min|lipase|amylase|\bINR\b|QTc|ejection fraction|LVEF|HbA1c|HgA1c|"
-    r"organ function|organ or bone marrow|bone marrow (?:function|reserve)|(?:renal|hepatic|liver|kidney|cardiac|pulmonary) function|"
+    r"organ function|organ or bone marrow|bone marrow (?:function|reserve)|(?:renal|hepatic|liver|kidney|cardiac|pulmonary) function|"  # noqa: E501
     r"renal insufficiency|life expectancy|expected (?:survival|to survive)|contracept|childbearing|child-bearing|"
     r"informed consent|consent form|\bconsent\b|comply|complian|willing|able to (?:understand|read|speak|swallow)|"
-    r"English|French|language|smartphone|iPhone|Android|prisoner|employees|investigational|another (?:clinical )?(?:study|trial)|"
-    r"other (?:clinical )?(?:study|trial)|clinical (?:study|trial)|judge?ment|discretion|opinion|\bMRI\b|\bCT\b|biopsy|tissue|"
+    r"English|French|language|smartphone|iPhone|Android|prisoner|employees|investigational|another (?:clinical )?(?:study|trial)|"  # noqa: E501
+    r"other (?:clinical )?(?:study|trial)|clinical (?:study|trial)|judge?ment|discretion|opinion|\bMRI\b|\bCT\b|biopsy|tissue|"  # noqa: E501
     r"paraffin|\bECG\b|electrocardiogram|blood samples?|urine drug|weight|\bBMI\b|blood pressure|hypersensitiv|allerg|"
     r"follow-up|guardianship|protected by law|social security|mailing address", re.I)
 
@@ -415,7 +431,7 @@ def _read_sentence(sentence: str, section: str, judged: bool, whole: str) -> lis
         out.append(Suggestion("ecog", {"ecog": spec}))
 
     if _PREGNANT.search(sentence) and (section == EXCLUSION or _NOT_PREGNANT.search(sentence)):
-        if not re.search(r"partner|pregnancy-related|pregnancy test was|pregnancy is expected", sentence, re.I) or section == EXCLUSION:
+        if not re.search(r"partner|pregnancy-related|pregnancy test was|pregnancy is expected", sentence, re.I) or section == EXCLUSION:  # noqa: E501
             out.append(Suggestion("pregnancy", {"not": {"pregnant": True}}))
 
     if section == EXCLUSION and not judged:
@@ -425,7 +441,7 @@ def _read_sentence(sentence: str, section: str, judged: bool, whole: str) -> lis
         if m := _SUICIDE_BEHAVIOUR.search(sentence) or re.search(r"suicidal behaviou?r items", sentence, re.I):
             months = _window(sentence[m.start():], "months")
             spec = {"within_months": months} if months and months <= 120 else {}
-            if "attempt" in m.group(0).lower() and "intention" not in sentence.lower() and "or attempt" in m.group(0).lower():
+            if "attempt" in m.group(0).lower() and "intention" not in sentence.lower() and "or attempt" in m.group(0).lower():  # noqa: E501
                 spec = {}
             out.append(Suggestion("suicidal_behavior", {"not": {"suicidal_behavior": spec}}))
 
@@ -435,14 +451,14 @@ def _read_sentence(sentence: str, section: str, judged: bool, whole: str) -> lis
             m = pattern.search(sentence)
             if not m or _negated(sentence, m.start(), m.end()):
                 continue
-            if code == "other:MI_STROKE_RECENT" and not (_window(sentence, "weeks") or re.search(r"history of", sentence, re.I)):
+            if code == "other:MI_STROKE_RECENT" and not (_window(sentence, "weeks") or re.search(r"history of", sentence, re.I)):  # noqa: E501
                 continue
             codes.append(code)
         if codes and not re.search(r"contra-?indicat", sentence, re.I):
             out.append(Suggestion("comorbidity", {"not": {"comorbidity": list(dict.fromkeys(codes))}}))
 
     if m := _CNS.search(sentence):
-        if not re.search(r"\b(?:severe|leptomening|meningeal carcinomatosis)\b", sentence[:m.start()], re.I) or "active" in sentence.lower():
+        if not re.search(r"\b(?:severe|leptomening|meningeal carcinomatosis)\b", sentence[:m.start()], re.I) or "active" in sentence.lower():  # noqa: E501
             negated = _negated(sentence, m.start(), m.end())
             positive = _polarity(section, negated)
             if positive is not None and not re.search(r"\bsevere\b", sentence, re.I):
@@ -466,7 +482,8 @@ def _read_sentence(sentence: str, section: str, judged: bool, whole: str) -> lis
                 spec = {"within_years": 1}
             out.append(Suggestion("other_cancer", {"not": {"other_cancer": spec}}))
 
-    if negated_oc is None:  # "second cancers requiring systemic treatment" is about the other cancer
+    treatment_resistance = bool(_AD_TRIALS.search(sentence) and _AD_FAILED.search(sentence))
+    if negated_oc is None and not treatment_resistance:  # "second cancers requiring systemic treatment": the other cancer  # noqa: E501
         out.extend(_read_therapies(sentence, section, judged))
 
     for rule in _biomarkers(sentence, section):
@@ -494,6 +511,25 @@ def _read_sentence(sentence: str, section: str, judged: bool, whole: str) -> lis
                 score = int(next(g for g in m.groups() if g))
                 if score <= (27 if kind == "phq9" else 21):
                     out.append(Suggestion(kind, {kind: {"min": score}}))
+        for kind, (pattern, bands, label) in _PROXY_SCALES.items():
+            if m := pattern.search(sentence):
+                score = int(m.group(1))
+                if (phq9 := next((p for threshold, p in bands if score >= threshold), None)) is not None:
+                    out.append(Suggestion(kind, {"phq9": {"min": phq9}},
+                                          f"{label} ≥ {score} approximated as PHQ-9 ≥ {phq9} (same severity band)."))
+        if (m := _AD_TRIALS.search(sentence)) and _AD_FAILED.search(sentence):
+            count = int(_number(m.group(1)))
+            out.append(Suggestion("antidepressant_trials", {"antidepressant_trials": {"min": count}}))
+        if not re.search(r"\b(?:ECOG|Eastern Cooperative|WHO)\b", sentence) and (m := _KARNOFSKY.search(sentence)) and 10 <= int(m.group(1)) <= 100:  # noqa: E501
+            score = int(m.group(1))
+            bound = 0 if score >= 90 else 1 if score >= 70 else 2 if score >= 50 else 3
+            out.append(Suggestion("ecog", {"ecog": {"max": bound}}, f"Karnofsky ≥ {score} read as ECOG ≤ {bound}."))
+    if section == EXCLUSION and (m := _PRIOR_LINES_OVER.search(sentence)):
+        out.append(Suggestion("prior_lines", {"prior_lines": {"max": int(_number(m.group(1)))}}))
+    elif section != EXCLUSION and (m := _PRIOR_LINES_MAX.search(sentence)):
+        out.append(Suggestion("prior_lines", {"prior_lines": {"max": int(_number(m.group(1)))}}))
+    elif section != EXCLUSION and (m := _PRIOR_LINES_MIN.search(sentence)):
+        out.append(Suggestion("prior_lines", {"prior_lines": {"min": int(_number(m.group(1)))}}))
     return out
 
 
@@ -540,7 +576,7 @@ def _read_therapies(sentence: str, section: str, judged: bool) -> list[Suggestio
         positive = _polarity(section, negated)
         if positive is None:
             continue
-        weeks = _window(sentence[start:], "weeks") or _window(sentence, "weeks") if _RECENT_CUE.search(sentence) else None
+        weeks = _window(sentence[start:], "weeks") or _window(sentence, "weeks") if _RECENT_CUE.search(sentence) else None  # noqa: E501
         if ids == ["therapy:surgery"] and (minor := re.search(r"minor surgery[^.;]*", sentence, re.I)):
             weeks = _window(minor.group(0), "weeks") or weeks
         if weeks and not positive and weeks <= 104:
@@ -552,7 +588,7 @@ def _read_therapies(sentence: str, section: str, judged: bool) -> list[Suggestio
         else:
             continue
         groups.setdefault(key, []).extend(i for i in ids if i not in groups.get(key, []))
-    if section != EXCLUSION and _RESECTED.search(sentence) and not _negated(sentence, *_RESECTED.search(sentence).span()):
+    if section != EXCLUSION and _RESECTED.search(sentence) and not _negated(sentence, *_RESECTED.search(sentence).span()):  # noqa: E501
         groups.setdefault(("prior_therapy", True, None), []).append("therapy:surgery")
     for (leaf, positive, weeks), ids in groups.items():
         ids = list(dict.fromkeys(ids))

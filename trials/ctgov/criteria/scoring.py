@@ -51,7 +51,7 @@ def atoms(rule: dict, positive: bool = True) -> list[tuple]:
             if side in spec:
                 value = spec[side]
                 if not positive and leaf in INTEGER_RANGES:
-                    out.append((leaf, True, "max" if side == "min" else "min", value - 1 if side == "min" else value + 1))
+                    out.append((leaf, True, "max" if side == "min" else "min", value - 1 if side == "min" else value + 1))  # noqa: E501
                 else:
                     out.append((leaf, positive, side, value))
         return out
@@ -110,7 +110,7 @@ def _wrong_direction(atom: tuple, expected: set, label: dict) -> bool:
     if atom[2] == "codes" and atom[1]:  # required where the label excludes it
         return any(e[0] == leaf and not e[1] and e[2] == "code" and e[3] in atom[3] for e in expected)
     if atom[2] == "code":
-        return any(e[0] == leaf and e[1] != atom[1] and atom[3] in (e[3] if e[2] == "codes" else {e[3]}) for e in expected)
+        return any(e[0] == leaf and e[1] != atom[1] and atom[3] in (e[3] if e[2] == "codes" else {e[3]}) for e in expected)  # noqa: E501
     return False
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 INCLUSION, EXCLUSION, OTHER = "inclusion", "exclusion", "other"
 
 # Scope of the context an item sits under.
-EVERYONE, SUBPOPULATION, ALTERNATIVES, DEFINITION, EXCEPTIONS = "", "subpopulation", "alternatives", "definition", "exceptions"
+EVERYONE, SUBPOPULATION, ALTERNATIVES, DEFINITION, EXCEPTIONS = "", "subpopulation", "alternatives", "definition", "exceptions"  # noqa: E501
 
 
 @dataclass(frozen=True)
@@ -72,14 +72,14 @@ _SUBPOPULATION = re.compile(
     re.I,
 )
 _GROUP = re.compile(r"^(?:groups?|cohorts?|arms?|parts?|phase)\s+(?:\w{1,4}|[IVX]{1,4}[ab]?)\s*[:;.)-]", re.I)
-_EVERYONE = re.compile(r"\b(?:all|every|each)\s+(?:study\s+)?(?:participants?|subjects?|patients?|randomi[sz]ations?|groups?|cohorts?)\b", re.I)
+_EVERYONE = re.compile(r"\b(?:all|every|each)\s+(?:study\s+)?(?:participants?|subjects?|patients?|randomi[sz]ations?|groups?|cohorts?)\b", re.I)  # noqa: E501
 _ALTERNATIVES = re.compile(
     r"\b(?:(?:at\s+least\s+)?(?:one|1|two|2)\s+(?:or\s+more\s+)?of\s+the\s+following|either|any\s+of\s+the\s+following|"
     r"one\s+of\s+these|following\s+(?:groups|categories|options))\b",
     re.I,
 )
-_DEFINITION = re.compile(r"\b(?:(?:is|are)\s+(?:a|an|any|those)\b|defined\s+as|definition|is\s+defined|are\s+defined|means|refers\s+to|i\.e\.|such\s+as|as\s+follows|examples?|including|includes?)\b", re.I)
-_EXCEPTIONS = re.compile(r"\b(?:except|exception|other\s+than|unless|excluding|but\s+not|permitted|allowed|eligible)\b", re.I)
+_DEFINITION = re.compile(r"\b(?:(?:is|are)\s+(?:a|an|any|those)\b|defined\s+as|definition|is\s+defined|are\s+defined|means|refers\s+to|i\.e\.|such\s+as|as\s+follows|examples?|including|includes?)\b", re.I)  # noqa: E501
+_EXCEPTIONS = re.compile(r"\b(?:except|exception|other\s+than|unless|excluding|but\s+not|permitted|allowed|eligible)\b", re.I)  # noqa: E501
 
 
 def _heading(line: str):
@@ -183,7 +183,7 @@ def split_items(text: str) -> list[Item]:
                     items[:] = [Item(INCLUSION, i.text, i.context, i.scope) if i.section == OTHER else i for i in items]
                 section = which
                 seen_inclusion = seen_inclusion or which == INCLUSION
-            qualifier = re.sub(r"(?i)\b(?:key|main|major|inclusion|exclusion|eligibility|criteri(?:a|on|ar)s?|list of|patients?|subjects?|participants?)\b", "", bare)
+            qualifier = re.sub(r"(?i)\b(?:key|main|major|inclusion|exclusion|eligibility|criteri(?:a|on|ar)s?|list of|patients?|subjects?|participants?)\b", "", bare)  # noqa: E501
             heading_scope = _scope_of(qualifier.strip(" :.-–—()"), lead=False)
             heading_context = bare.rstrip(":. ") if heading_scope else ""
             leads.clear()
