@@ -39,7 +39,8 @@ def test_a_single_api_v2_study_becomes_a_trial_with_its_sites_contacts_and_codes
     # Free text: kept item by item, with what was understood, and suggestions that are not applied.
     assert trial.criteria is None
     assert (trial.items_understood, trial.items_not_understood) == (6, 1)
-    assert {"section": "inclusion", "text": "Able to swallow tablets", "understood": False} in trial.eligibility_items
+    assert {"section": "inclusion", "text": "Able to swallow tablets", "understood": False,
+            "screening": True} in trial.eligibility_items
     kinds = sorted(s["kind"] for s in trial.criteria_suggestions)
     assert kinds == ["biomarker", "ecog", "medication", "pregnancy", "prior_lines"]
     assert {s["status"] for s in trial.criteria_suggestions} == {"pending"}
