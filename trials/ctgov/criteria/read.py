@@ -157,8 +157,8 @@ def _condition_pattern():
     vocab = load_vocabulary()
     names: dict[str, str] = {}
     for c in vocab.conditions.values():
-        if c.code.endswith(("TISSUE", ":MH", ":CHRONIC")):
-            continue
+        if c.code.endswith(("TISSUE", ":MH", ":CHRONIC")) or c.kind == "other":
+            continue  # umbrella terms say too little; "other" codes are comorbidities, never a trial's condition
         for name in (c.labels["en"], *c.synonyms["en"]):
             if name.isupper() and len(name) >= 3:
                 names.setdefault(name, c.code)  # abbreviations keep their case: "ALL", not "all"
