@@ -26,7 +26,7 @@ from .readers import V2, RawRecord
 log = logging.getLogger(__name__)
 
 # Bump when the mapping changes what a record becomes: every record then counts as changed once.
-IMPORTER_VERSION = "ctgov-import-1"
+IMPORTER_VERSION = "ctgov-import-2"
 CREATED, UPDATED, UNCHANGED, SKIPPED = "created", "updated", "unchanged", "skipped"
 
 
@@ -223,19 +223,26 @@ def upsert_study(study, *, digest, origin, run=None, force=False):
     suggestions = _merge_suggestions(study.suggestions, trial.criteria_suggestions if outcome == UPDATED else [])
     understood = sum(1 for item in study.eligibility_items if item["understood"])
     now = timezone.now()
+    # Registry fields only: what an admin curated (curated codes, criteria, team, Spanish texts) is not here.
     for name, value in {
         "title": study.title, "brief_summary": study.brief_summary, "sponsor": study.sponsor,
         "overall_status": study.overall_status, "phases": study.phases, "conditions": study.conditions,
-        "keywords": study.keywords, "condition_codes": study.condition_codes,
+        "keywords": study.keywords, "registry_condition_codes": study.condition_codes,
         "unmapped_conditions": study.unmapped_conditions, "min_age_years": study.min_age_years,
         "max_age_years": study.max_age_years, "sex": study.sex, "healthy_volunteers": study.healthy_volunteers,
         "eligibility_text": study.eligibility_text, "eligibility_items": study.eligibility_items,
         "items_understood": understood, "items_not_understood": len(study.eligibility_items) - understood,
         "criteria_suggestions": suggestions, "contacts": study.contacts, "last_update_date": study.last_update_date,
+        "status_verified_date": study.status_verified_date,
         "record_version": study.record_version[:40], "record_sha256": digest, "import_origin": origin[-500:],
         "import_run": run, "updated_at": now,
     }.items():
         setattr(trial, name, value)
+    trial.apply_curated_codes()
+    if outcome == CREATED:
+        trial.status_checked_on = study.status_verified_date  # a record that says nothing is not confirmed
+    else:
+        trial.note_status_check(study.status_verified_date)
     trial.save()
     wanted = [vars(site) for site in study.sites]
     fields = list(wanted[0]) if wanted else ["facility"]

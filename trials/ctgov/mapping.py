@@ -80,6 +80,7 @@ class StudyData:
     suggestions: list = field(default_factory=list)
     contacts: list = field(default_factory=list)
     last_update_date: date | None = None
+    status_verified_date: date | None = None
     record_version: str = ""
     sites: list = field(default_factory=list)
 
@@ -231,6 +232,7 @@ def from_v2(record: dict) -> StudyData:
         ],
         last_update_date=parse_date((status.get("lastUpdatePostDateStruct") or {}).get("date")
                                     or status.get("lastUpdateSubmitDate")),
+        status_verified_date=parse_date(status.get("statusVerifiedDate")),
         record_version=str((derived.get("miscInfoModule") or {}).get("versionHolder") or ""),
     )
     for loc in contacts_mod.get("locations") or []:
@@ -303,6 +305,7 @@ def from_xml(root) -> StudyData:
         sex=_sex(get("gender") or "All", nct_id),
         healthy_volunteers=get("healthy_volunteers").lower().startswith("accepts"),
         last_update_date=parse_date(_text(root, "last_update_posted") or _text(root, "last_update_submitted")),
+        status_verified_date=parse_date(_text(root, "verification_date")),
         record_version=str(parse_date(_text(root, "last_update_submitted")) or ""),
     )
     for tag, role in (("overall_contact", "CONTACT"), ("overall_contact_backup", "CONTACT_BACKUP")):
