@@ -116,7 +116,7 @@ class TrialAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at", "updated_at", "criteria_changed_at", "matched_at", "record_version",
                        "record_sha256", "unmapped_conditions", "import_origin", "import_run", "understood_items",
                        "suggestions_link", "status_freshness", "status_confirmed_at", "status_confirmed_by",
-                       "registry_condition_codes", "registry_disagreement"]
+                       "registry_condition_codes", "registry_condition_sources", "registry_disagreement"]
     # What a re-import rewrites: read-only on registry trials, so nobody curates a field the next import erases.
     registry_fields = ["ref", "source", "title", "brief_summary", "sponsor", "overall_status", "phases",
                        "conditions", "condition_codes", "min_age_years", "max_age_years", "sex", "healthy_volunteers",
@@ -126,6 +126,7 @@ class TrialAdmin(admin.ModelAdmin):
         ("Status", {"fields": ["overall_status", "status_freshness", "status_verified_date", "last_update_date",
                                "status_confirmed_at", "status_confirmed_by"]}),
         ("Who can take part", {"fields": ["phases", "conditions", "registry_condition_codes",
+                                          "registry_condition_sources",
                                           "curated_condition_codes", "condition_codes", "registry_disagreement",
                                           "unmapped_conditions", "min_age_years", "max_age_years", "sex",
                                           "healthy_volunteers"]}),
@@ -141,6 +142,7 @@ class TrialAdmin(admin.ModelAdmin):
             fields += [f for f in self.registry_fields if f not in fields]
         else:
             fields.remove("registry_condition_codes")
+            fields.remove("registry_condition_sources")
         return fields
 
     def get_fieldsets(self, request, obj=None):
@@ -148,7 +150,8 @@ class TrialAdmin(admin.ModelAdmin):
         if obj is not None and obj.source == Trial.Source.CTGOV:
             return fieldsets
         # A trial entered here has no registry: its codes are edited directly.
-        hidden = {"registry_condition_codes", "curated_condition_codes", "registry_disagreement"}
+        hidden = {"registry_condition_codes", "registry_condition_sources", "curated_condition_codes",
+                  "registry_disagreement"}
         return [(name, {**opts, "fields": [f for f in opts["fields"] if f not in hidden]}) for name, opts in fieldsets]
 
     def save_model(self, request, obj, form, change):

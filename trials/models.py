@@ -145,6 +145,10 @@ class Trial(models.Model):
     registry_condition_codes = models.JSONField(
         "codes mapped from the registry", default=list, blank=True, editable=False,
     )
+    registry_condition_sources = models.JSONField(
+        "what each mapped code came from", default=dict, blank=True, editable=False,
+        help_text='{code: "condition: …" | "MeSH: …" | "MeSH ancestor: …" | "generic word, …"}; never a keyword.',
+    )
     curated_condition_codes = models.JSONField(
         "curated condition codes", null=True, blank=True,
         help_text="Set to override the codes mapped from the registry; empty to follow the registry again.",

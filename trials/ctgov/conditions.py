@@ -152,8 +152,14 @@ class Lexicon:
         return tuple(cleaned)
 
     def lookup(self, text: str) -> list[Entry]:
-        """The entries a wording means: its whole (qualifiers stripped), else the largest word sets inside it."""
-        key = words(text)
+        """The entries a wording means: its whole (qualifiers stripped), else the largest word sets inside it.
+        A benign tumour is no cancer."""
+        entries = self._lookup(words(text))
+        if "benign" in words(text):
+            entries = [e for e in entries if not any(c.startswith("onc:") for c in e.codes)]
+        return entries
+
+    def _lookup(self, key: tuple[str, ...]) -> list[Entry]:
         if key in self._exact:
             return [self._exact[key]]
         key = self.strip_qualifiers(key)
@@ -167,8 +173,21 @@ class Lexicon:
             for words_of_entry, entry in self._by_word.get(word, ()):
                 if words_of_entry <= bag:
                     found[words_of_entry] = entry
-        largest = [w for w in found if not any(w < other for other in found)]
-        return [found[w] for w in largest]
+        largest = [found[w] for w in found if not any(w < other for other in found)]
+        named = {c for e in largest if not e.refine for c in e.codes}
+        # two readings of one wording ("Lung Non-Small Cell Squamous Carcinoma"): the narrower one
+        return [e for e in largest
+                if e.refine or not all(any(self.vocab.is_a(n, c) and n != c for n in named) for c in e.codes)]
+
+    def ending(self, text: str) -> list[Entry]:
+        """The entry the last words of a wording name exactly ("Cohesin-Mutated AML" → AML), or nothing."""
+        key = self.strip_qualifiers(words(text))
+        if key in self._exact:
+            return []  # the whole wording is known: lookup() has it
+        for start in range(1, len(key)):
+            if key[start:] in self._exact:
+                return [self._exact[key[start:]]]
+        return []
 
     def enrols_any_cancer(self, texts) -> str | None:
         """"solid" or "any" when the record's wording says it takes any (solid) cancer; None otherwise."""
@@ -205,6 +224,10 @@ def _icd_names(vocab: Vocabulary):
     return out
 
 
+_NOT_A_CANCER = re.compile(r"benign|atypical|workup|reactive|adenoma|papilloma|nevus|hyperplasia|\bcyst|polyp|"
+                           r"leiomyoma|lipoma|fibroma|hemangioma|neurofibroma", re.I)
+
+
 def oncotree_names(vocab: Vocabulary, path) -> list[tuple[str, str, str]]:
     """(name, our code, source) for every node of an OncoTree release file: the node's own code when we have it,
     else its nearest ancestor we have. Names that would only reach "any cancer" are left out."""
@@ -215,7 +238,8 @@ def oncotree_names(vocab: Vocabulary, path) -> list[tuple[str, str, str]]:
     def walk(node, nearest):
         code = f"onc:{node['code']}"
         nearest = code if code in vocab.conditions else nearest
-        if nearest and nearest != "onc:TISSUE":
+        # Level 1 names an organ ("Kidney"), not a cancer; benign and work-up nodes are not cancers either.
+        if nearest and nearest != "onc:TISSUE" and node.get("level", 0) > 1 and not _NOT_A_CANCER.search(node["name"]):
             out.append((node["name"], nearest, f"OncoTree {node['code']}"))
         for child in (node.get("children") or {}).values():
             walk(child, nearest)
@@ -243,12 +267,13 @@ class ConditionMapper:
         """conditions: listed strings; meshes / ancestors: (descriptor id or None, term); titles: the record's
         brief and official titles, read only to tell whether a generic word means any cancer."""
         vocab = self.vocab
-        specific: dict[str, str] = {}
+        specific: dict[str, str] = {}  # code -> what gave it
+        listed: set[str] = set()  # codes a listed condition gave (MeSH adds broader ones a listing would not)
         groups: list[tuple[tuple[str, ...], str]] = []
         generic_seen = []
         unmapped = []
 
-        def take(entries, what) -> bool:
+        def take(entries, what, from_listing=False) -> bool:
             named = False
             for entry in entries:
                 if entry.generic:
@@ -257,29 +282,35 @@ class ConditionMapper:
                 named = True
                 if entry.refine:
                     groups.append((entry.codes, what))
-                else:
-                    for code in entry.codes:
-                        specific.setdefault(code, what)
+                    continue
+                for code in entry.codes:
+                    specific.setdefault(code, what)
+                    if from_listing:
+                        listed.add(code)
             return named
 
         for text in conditions:
             pieces = [p for p in re.split(r"\s*;\s*", text) if p.strip()]
-            named = [take(self.lexicon.lookup(piece), f"condition: {text}") for piece in pieces]
+            named = [take(self.lexicon.lookup(piece), f"condition: {text}", True) for piece in pieces]
             if not any(named):
                 unmapped.append(text)
         for descriptor_id, term in meshes:
             entry = self.lexicon.mesh(descriptor_id, term)
             take([entry] if entry else self.lexicon.lookup(term), f"MeSH: {term}")
-        for descriptor_id, term in ancestors:
-            entry = self.lexicon.mesh(descriptor_id, term)
-            if entry and not entry.generic and not set(entry.codes) & set(ROOTS):
-                take([entry], f"MeSH ancestor: {term}")
+        if not specific and not groups:
+            # Ancestors are the weakest evidence: a family, when nothing else names the condition.
+            for descriptor_id, term in ancestors:
+                entry = self.lexicon.mesh(descriptor_id, term)
+                if entry and not entry.generic and not set(entry.codes) & set(ROOTS):
+                    take([entry], f"MeSH ancestor: {term}")
         codes = dict(specific)
-        for members, what in groups:
-            # "Leukemia" beside "acute myeloid leukemia": the record says which; else the whole group
-            if not any(vocab.is_a(c, m) for c in specific for m in members):
-                for code in members:
-                    codes.setdefault(code, what)
+        for members, what in self._narrowest_groups(groups):
+            # "Leukemia" beside "acute myeloid leukemia": the record says which; else its title may
+            if any(vocab.is_a(c, m) for c in specific for m in members):
+                continue
+            narrower = self._title_refinement(members, titles)
+            for code in narrower or members:
+                codes.setdefault(code, f"{what} (title: {titles[0]})" if narrower else what)
         if not codes and generic_seen:
             scope = self.lexicon.enrols_any_cancer([*conditions, *titles])
             for code in {"solid": self.lexicon.solid, "any": ("onc:TISSUE",)}.get(scope, ()):
@@ -287,11 +318,48 @@ class ConditionMapper:
         if codes:
             # A generic word beside a named condition says nothing more: nothing to review.
             unmapped = [t for t in unmapped if f"condition: {t}" not in generic_seen]
-        # A named condition hides the broader one it refines (NSCLC hides lung cancer); a group's members hide
-        # nothing ("Lymphoma or leukemia" keeps non-Hodgkin lymphoma beside chronic lymphocytic leukemia).
-        most_specific = [c for c in codes if not any(o != c and vocab.is_a(o, c) for o in specific)]
-        return MappedConditions(codes=most_specific, unmapped=unmapped,
-                                via={c: codes[c] for c in most_specific})
+
+        def hidden(code):
+            """A broader code gives way to a named narrower one when MeSH alone added it (MeSH lists "Lung
+            Neoplasms" beside every NSCLC) or it is only an organ ("Stage II Lung Cancer" beside NSCLC). Two
+            listed conditions both stay ("B-cell lymphomas" and "CLL"); a group's members hide nothing."""
+            if code in listed and vocab.depth(code) > 1:
+                return False
+            return any(other != code and vocab.is_a(other, code) for other in specific)
+
+        kept = [c for c in codes if not hidden(c)]
+        return MappedConditions(codes=kept, unmapped=unmapped, via={c: codes[c] for c in kept})
+
+    def _title_refinement(self, members, titles) -> list[str]:
+        """What the title names inside a group word the conditions left broad ("Leukemia"; title: "... in AML and
+        MDS"): its codes inside the group and, once one is, its other codes of the same area. Empty if none."""
+        vocab = self.vocab
+        cover = set().union(*(vocab.descendants(m) for m in members))
+        area = {vocab.conditions[m].kind for m in members}
+        named: list[str] = []  # named conditions
+        grouped: list[str] = []  # members of narrower group words, used when no named condition falls inside
+        for title in titles:
+            fragments = [title, *re.split(r"[,:;()/]|\s(?:with|in|for|of|and|or|versus|vs\.?|after|plus)\s", title,
+                                          flags=re.I)]
+            for fragment in fragments:
+                for entry in self.lexicon.lookup(fragment or "") + self.lexicon.ending(fragment or ""):
+                    if entry.generic:
+                        continue
+                    if entry.refine and not set().union(*(vocab.descendants(c) for c in entry.codes)) < cover:
+                        continue
+                    found = grouped if entry.refine else named
+                    found += [c for c in entry.codes if c not in found and vocab.conditions[c].kind in area]
+        for candidates in (named, grouped):
+            if any(c in cover for c in candidates):
+                return [c for c in candidates if not any(o != c and vocab.is_a(o, c) for o in candidates)]
+        return []
+
+    def _narrowest_groups(self, groups):
+        """Of nested group words ("Leukemia", "Acute lymphoblastic leukemia") only the narrowest speaks."""
+        covered = [(members, what, set().union(*(self.vocab.descendants(m) for m in members)))
+                   for members, what in groups]
+        return [(members, what) for members, what, cover in covered
+                if not any(other < cover for _, _, other in covered)]
 
 
 @cache

@@ -270,6 +270,7 @@ def upsert_study(study, *, digest, origin, run=None, force=False):
         "title": study.title, "brief_summary": study.brief_summary, "sponsor": study.sponsor,
         "overall_status": study.overall_status, "phases": study.phases, "conditions": study.conditions,
         "keywords": study.keywords, "registry_condition_codes": study.condition_codes,
+        "registry_condition_sources": study.condition_sources,
         "unmapped_conditions": study.unmapped_conditions, "min_age_years": study.min_age_years,
         "max_age_years": study.max_age_years, "sex": study.sex, "healthy_volunteers": study.healthy_volunteers,
         "eligibility_text": study.eligibility_text, "eligibility_items": study.eligibility_items,

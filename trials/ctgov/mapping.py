@@ -70,6 +70,7 @@ class StudyData:
     mesh_ancestors: list = field(default_factory=list)
     official_title: str = ""
     condition_codes: list = field(default_factory=list)
+    condition_sources: dict = field(default_factory=dict)
     unmapped_conditions: list = field(default_factory=list)
     min_age_years: float | None = None
     max_age_years: float | None = None
@@ -128,10 +129,10 @@ def map_conditions(conditions, meshes=(), ancestors=(), *, titles=(), mapper=Non
 
 
 def _finish(study: StudyData, criteria_text: str, mapper=None) -> StudyData:
-    study.condition_codes, study.unmapped_conditions = map_conditions(
-        study.conditions, study.meshes, study.mesh_ancestors, titles=(study.title, study.official_title),
-        mapper=mapper,
-    )
+    mapped = (mapper or default_mapper()).map(study.conditions, study.meshes, study.mesh_ancestors,
+                                              titles=(study.title, study.official_title))
+    study.condition_codes, study.unmapped_conditions = mapped.codes, mapped.unmapped
+    study.condition_sources = mapped.via
     if (study.min_age_years is not None and study.max_age_years is not None
             and study.min_age_years > study.max_age_years):
         raise RecordError("minimum age above maximum age", study.ref)

@@ -139,3 +139,18 @@ def test_a_records_area_is_read_from_its_wording(texts, areas):
 
 def test_the_default_mapper_is_built_once():
     assert default_mapper() is default_mapper()
+
+
+@pytest.mark.parametrize("conditions, title, expected", [
+    (["Leukemia"], "Talazoparib for Cohesin-Mutated AML and MDS With Excess Blasts", {"onc:AML", "onc:MDS"}),
+    (["Acute Leukemia"], "Flumatinib Versus Imatinib With Chemotherapy for de Novo Ph+ ALL", {"onc:BLL"}),
+    (["Leukemia, Lymphoblastic"], "Study of Drug X in Relapsed/Refractory T-ALL or T-LBL", {"onc:TLL"}),
+    (["Leukemia"], "Virtual Reality During Lumbar Punctures in Children", LEUKEMIAS),
+    (["Acute Leukemia"], "Insomnia Prevention in Children With Acute Lymphoblastic Leukemia", {"onc:BLL", "onc:TLL"}),
+])
+def test_a_title_narrows_a_group_word_the_conditions_left_broad_but_adds_no_other_area(conditions, title, expected):
+    assert codes(*conditions, titles=[title]) == expected
+
+
+def test_a_benign_tumour_is_no_cancer():
+    assert codes("Benign Lymphoproliferative Disorder") == set()
