@@ -339,7 +339,9 @@ class ConditionMapper:
         named: list[str] = []  # named conditions
         grouped: list[str] = []  # members of narrower group words, used when no named condition falls inside
         for title in titles:
-            fragments = [title, *re.split(r"[,:;()/]|\s(?:with|in|for|of|and|or|versus|vs\.?|after|plus)\s", title,
+            # fragments, not the whole title: its words scattered far apart ("CAR-T cells ... lymphoblastic
+            # leukemia") would read as conditions it does not name
+            fragments = [*re.split(r"[,:;()/]|\s(?:with|in|for|of|and|or|versus|vs\.?|after|plus)\s", title,
                                           flags=re.I)]
             for fragment in fragments:
                 for entry in self.lexicon.lookup(fragment or "") + self.lexicon.ending(fragment or ""):
