@@ -311,6 +311,9 @@ class TrialAdmin(admin.ModelAdmin):
                 except ValueError as exc:
                     errors = exc.args[0] if isinstance(exc.args[0], list) else [str(exc)]
                 else:
+                    if accepted and trial.source == Trial.Source.CTGOV:
+                        # Curated criteria: remember what the registry said, to show what changes after.
+                        Trial.objects.filter(pk=trial.pk).update(curated_registry_snapshot=trial.registry_snapshot())
                     self.message_user(request, f"{len(accepted)} accepted, {len(rejected)} rejected.")
                     return redirect("admin:trials_trial_suggestions", pk=trial.pk)
         rows = [{"index": i, **s, "rule_json": json.dumps(s.get("accepted_rule") or s["rule"])}
