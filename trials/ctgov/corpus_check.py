@@ -7,10 +7,11 @@ profiles.
         # exit status 1 on a crash, an unexplained skip, a rule error, a condition target missed
 
 Condition targets (issue 14): of the trials the registry lists as recruiting in oncology, mental health and chronic
-pain, at least 90% mapped to a code of their area; on a hand-labelled sample (tests/trials/ctgov/labels/
-conditions.json) at least 90% mapped to a code at least as specific as the label (equal or a descendant, and
-nothing broader or elsewhere); no code that came from a keyword. A trial's area is read from its wording and from
-the corpus manifest's own triage, independently of our mapping, so an unmapped trial still counts against us.
+pain, at least 90% mapped to a code of their area; of the hand-labelled samples (tests/trials/ctgov/labels/
+conditions.json, three samples, each reported apart) at least 90% mapped to a code at least as specific as the
+label (equal or a descendant, nothing broader or elsewhere, every label code reached); no code that came from a
+keyword. A trial's area is read from its wording and from the corpus manifest's own triage, independently of our
+mapping, so an unmapped trial still counts against us.
 """
 
 from __future__ import annotations
@@ -150,7 +151,7 @@ def check_conditions(trials, data_dir, failures):
           + "; ".join(f"{k} ({v})" for k, v in unmapped_terms.most_common(20)))
     labels = json.loads(LABELS.read_text(encoding="utf-8"))
     passed_all = total_all = 0
-    for name in ("labels", "held_out"):
+    for name in ("labels", "held_out", "third"):
         sample = labels[name]
         specific = covers = both = 0
         for ref, label in sample.items():
