@@ -100,6 +100,8 @@ class Lexicon:
             self.add(entry.term, Entry(entry.codes, generic=entry.generic, refine=len(entry.codes) > 1,
                                        source=f"MeSH {entry.term}"))
         for c in vocab.conditions.values():
+            if c.kind == "other":
+                continue  # comorbidities a trial may exclude (HIV, diabetes…), never what a trial is about
             for lang in ("en", "es"):
                 for text in (c.labels[lang], *c.synonyms[lang]):
                     self.add(text, Entry((c.code,), source=f"vocabulary {c.code}"))
@@ -211,6 +213,8 @@ def _icd_names(vocab: Vocabulary):
 
     owners: dict[str, list[str]] = {}
     for c in vocab.conditions.values():
+        if c.kind == "other":
+            continue
         for code in c.icd10cm:
             if icd.is_valid_item(code) and not icd.is_chapter_or_block(code):
                 owners.setdefault(code, []).append(c.code)

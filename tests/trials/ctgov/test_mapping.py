@@ -154,3 +154,21 @@ def test_a_title_narrows_a_group_word_the_conditions_left_broad_but_adds_no_othe
 
 def test_a_benign_tumour_is_no_cancer():
     assert codes("Benign Lymphoproliferative Disorder") == set()
+
+
+def test_a_comorbidity_code_is_never_a_trials_condition():
+    from trials.ctgov.conditions import ConditionMapper
+    from trials.vocabulary import Vocabulary, load_vocabulary
+
+    vocab = load_vocabulary()
+    conditions = [{"code": c.code, "parent": c.parent, "kind": c.kind, "labels": c.labels, "synonyms": c.synonyms,
+                   "icd10cm": list(c.icd10cm), "selectable": c.selectable} for c in vocab.conditions.values()]
+    conditions.append({"code": "other:DIABETES", "parent": None, "kind": "other",
+                       "labels": {"en": "Diabetes", "es": "Diabetes"}, "icd10cm": ["E10", "E11"]})
+    mesh = [{"id": e.descriptor_id, "term": e.term, "codes": list(e.codes), "generic": e.generic}
+            for e in {id(e): e for e in vocab.mesh.values()}.values()]
+    with_comorbidities = Vocabulary(conditions=conditions, drugs={}, biomarkers=[], mesh=mesh)
+
+    mapped = ConditionMapper(with_comorbidities).map(["Type 2 Diabetes Mellitus", "Diabetes"])
+
+    assert (mapped.codes, mapped.unmapped) == ([], ["Type 2 Diabetes Mellitus", "Diabetes"])
