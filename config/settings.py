@@ -294,6 +294,11 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 
+# ClinicalTrials.gov import: an OncoTree release file (JSON tree, e.g. oncotree_2025_10_03.json) whose names
+# the importer reads cancer conditions with; read at run time, never kept in the repository. Empty: our own
+# vocabulary and MeSH table only.
+ONCOTREE_PATH = env_str("ONCOTREE_PATH")
+
 # Matching
 MATCH_CHUNK_SIZE = env_int("MATCH_CHUNK_SIZE", 2000)
 # Trials whose rule trees and sites a worker process keeps built (matches.services.prepared_trials), and whether

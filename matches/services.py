@@ -449,7 +449,7 @@ def candidate_patients(trial, today):
     for code in trial.condition_codes or []:
         codes |= set(vocabulary.descendants(code))
     already = Q(pk__in=Match.objects.filter(trial_id=trial.pk).values("patient_id"))
-    if trial.overall_status == Trial.Status.RECRUITING and codes:
+    if trial.is_recruiting(today) and codes:
         wanted = Q(condition_code__in=sorted(codes)) & _birth_date_window(trial, today)
         if trial.sex != Trial.Sex.ALL:
             wanted &= Q(sex=trial.sex.lower())

@@ -7,7 +7,8 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from . import services
 from .models import ImportRun, Site, Trial, TrialTeam
@@ -56,6 +57,40 @@ class MappedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class StatusConfirmedFilter(admin.SimpleListFilter):
+    title = "recruiting status"
+    parameter_name = "status_check"
+
+    def lookups(self, request, model_admin):
+        return [("confirmed", "Recruiting, verified within 12 months"),
+                ("not_confirmed", "Recruiting, status not confirmed")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "confirmed":
+            return queryset.recruiting()
+        if self.value() == "not_confirmed":
+            return queryset.recruiting_not_confirmed()
+        return queryset
+
+
+class CurationFilter(admin.SimpleListFilter):
+    title = "curated condition codes"
+    parameter_name = "curated_codes"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Curated codes override the registry's"),
+                ("changed", "Registry changed since curation")]
+
+    def queryset(self, request, queryset):
+        curated = queryset.filter(curated_condition_codes__isnull=False)
+        if self.value() == "yes":
+            return curated
+        if self.value() == "changed":
+            changed = [t.pk for t in curated.exclude(curated_registry_snapshot={}) if t.registry_disagreements()]
+            return queryset.filter(pk__in=changed)
+        return queryset
+
+
 class PendingSuggestionsFilter(admin.SimpleListFilter):
     title = "suggested criteria"
     parameter_name = "suggestions"
@@ -71,25 +106,62 @@ class PendingSuggestionsFilter(admin.SimpleListFilter):
 
 @admin.register(Trial)
 class TrialAdmin(admin.ModelAdmin):
-    list_display = ["ref", "short_title", "overall_status", "team", "source", "min_age_years", "max_age_years",
+    list_display = ["ref", "short_title", "status", "team", "source", "min_age_years", "max_age_years",
                     "sex", "site_count", "codes", "items", "matched_at"]
-    list_filter = ["overall_status", "source", MappedFilter, CuratedFilter, PendingSuggestionsFilter, "team", "sex"]
+    list_filter = ["overall_status", StatusConfirmedFilter, "source", MappedFilter, CurationFilter, CuratedFilter,
+                   PendingSuggestionsFilter, "team", "sex"]
     search_fields = ["ref", "title", "conditions", "condition_codes", "sponsor"]
     inlines = [SiteInline]
-    actions = ["reimport_from_file"]
+    actions = ["confirm_recruiting_status", "reimport_from_file"]
     readonly_fields = ["created_at", "updated_at", "criteria_changed_at", "matched_at", "record_version",
                        "record_sha256", "unmapped_conditions", "import_origin", "import_run", "understood_items",
-                       "suggestions_link"]
+                       "suggestions_link", "status_freshness", "status_confirmed_at", "status_confirmed_by",
+                       "registry_condition_codes", "registry_condition_sources", "registry_disagreement"]
+    # What a re-import rewrites: read-only on registry trials, so nobody curates a field the next import erases.
+    registry_fields = ["ref", "source", "title", "brief_summary", "sponsor", "overall_status", "phases",
+                       "conditions", "condition_codes", "min_age_years", "max_age_years", "sex", "healthy_volunteers",
+                       "eligibility_text", "keywords", "contacts", "last_update_date", "status_verified_date"]
     fieldsets = [
         (None, {"fields": ["ref", "source", "title", "title_es", "brief_summary", "brief_summary_es", "sponsor", "team"]}),  # noqa: E501
-        ("Who can take part", {"fields": ["overall_status", "phases", "conditions", "condition_codes",
+        ("Status", {"fields": ["overall_status", "status_freshness", "status_verified_date", "last_update_date",
+                               "status_confirmed_at", "status_confirmed_by"]}),
+        ("Who can take part", {"fields": ["phases", "conditions", "registry_condition_codes",
+                                          "registry_condition_sources",
+                                          "curated_condition_codes", "condition_codes", "registry_disagreement",
                                           "unmapped_conditions", "min_age_years", "max_age_years", "sex",
                                           "healthy_volunteers"]}),
         ("Criteria", {"fields": ["criteria", "suggestions_link", "understood_items", "eligibility_text"]}),
-        ("Record", {"fields": ["keywords", "contacts", "last_update_date", "record_version", "record_sha256",
+        ("Record", {"fields": ["keywords", "contacts", "record_version", "record_sha256",
                                "import_origin", "import_run", "created_at", "updated_at", "criteria_changed_at",
                                "matched_at"]}),
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.source == Trial.Source.CTGOV:
+            fields += [f for f in self.registry_fields if f not in fields]
+        else:
+            fields.remove("registry_condition_codes")
+            fields.remove("registry_condition_sources")
+        return fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and obj.source == Trial.Source.CTGOV:
+            return fieldsets
+        # A trial entered here has no registry: its codes are edited directly.
+        hidden = {"registry_condition_codes", "registry_condition_sources", "curated_condition_codes",
+                  "registry_disagreement"}
+        return [(name, {**opts, "fields": [f for f in opts["fields"] if f not in hidden]}) for name, opts in fieldsets]
+
+    def save_model(self, request, obj, form, change):
+        if obj.source == Trial.Source.CTGOV:
+            obj.apply_curated_codes()
+        curated = {"curated_condition_codes", "criteria"} & set(form.changed_data)
+        if curated and obj.source == Trial.Source.CTGOV:
+            # Remember what the registry said when this was curated: a later import shows what changed since.
+            obj.curated_registry_snapshot = obj.registry_snapshot()
+        super().save_model(request, obj, form, change)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("team")
@@ -103,6 +175,56 @@ class TrialAdmin(admin.ModelAdmin):
     @admin.display(description="title")
     def short_title(self, trial):
         return trial.title[:70]
+
+    @admin.display(description="status", ordering="overall_status")
+    def status(self, trial):
+        return trial.status_label()
+
+    @admin.display(description="status check")
+    def status_freshness(self, trial):
+        if trial.overall_status != Trial.Status.RECRUITING:
+            return "—"
+        if not trial.status_confirmed():
+            checked = trial.status_checked_on.isoformat() if trial.status_checked_on else "never"
+            return (f"Not confirmed: last verified {checked}. Not matched as recruiting until a re-import or "
+                    "an admin confirms it (action \"Confirm recruiting status\").")
+        return f"Confirmed (last verified {trial.status_checked_on.isoformat()})"
+
+    @admin.display(description="registry vs curation")
+    def registry_disagreement(self, trial):
+        if trial.curated_condition_codes is None and trial.criteria is None:
+            return "Not curated: the trial follows the registry."
+        changes = trial.registry_disagreements()
+        if not trial.curated_registry_snapshot:
+            return "Curated; no record of what the registry said then."
+        if not changes:
+            return "The registry has not changed since this trial was curated."
+        names = {"conditions": "Conditions listed", "condition_codes": "Codes mapped from the registry",
+                 "eligibility_text": "Eligibility text"}
+        rows = format_html_join(
+            "", "<li><b>{}</b>: when curated {}; now {}</li>",
+            ((names[key], _short(then), _short(now)) for key, then, now in changes),
+        )
+        return format_html('<div class="registry-disagreement"><p>The registry changed since this trial was '
+                           'curated; the curation still applies. Review:</p><ul>{}</ul></div>', rows)
+
+    @admin.action(description="Confirm recruiting status (checked with the study team)")
+    def confirm_recruiting_status(self, request, queryset):
+        now = timezone.now()
+        confirmed = 0
+        for trial in queryset.filter(overall_status=Trial.Status.RECRUITING):
+            was_recruiting = trial.is_recruiting()
+            trial.status_confirmed_at, trial.status_confirmed_by = now, request.user
+            trial.note_status_check(timezone.localdate(now))
+            trial.save(update_fields=["status_confirmed_at", "status_confirmed_by", "status_checked_on"])
+            if not was_recruiting:
+                trial_matching_inputs_changed(trial)  # matched as recruiting again
+            confirmed += 1
+        skipped = queryset.exclude(overall_status=Trial.Status.RECRUITING).count()
+        self.message_user(request, f"Recruiting status confirmed for {confirmed} trial(s).")
+        if skipped:
+            self.message_user(request, f"{skipped} trial(s) are not recruiting and were left as they are.",
+                              level=messages.WARNING)
 
     @admin.display(description="sites")
     def site_count(self, trial):
@@ -189,6 +311,9 @@ class TrialAdmin(admin.ModelAdmin):
                 except ValueError as exc:
                     errors = exc.args[0] if isinstance(exc.args[0], list) else [str(exc)]
                 else:
+                    if accepted and trial.source == Trial.Source.CTGOV:
+                        # Curated criteria: remember what the registry said, to show what changes after.
+                        Trial.objects.filter(pk=trial.pk).update(curated_registry_snapshot=trial.registry_snapshot())
                     self.message_user(request, f"{len(accepted)} accepted, {len(rejected)} rejected.")
                     return redirect("admin:trials_trial_suggestions", pk=trial.pk)
         rows = [{"index": i, **s, "rule_json": json.dumps(s.get("accepted_rule") or s["rule"])}
@@ -197,6 +322,13 @@ class TrialAdmin(admin.ModelAdmin):
                    "original": trial, "rows": rows, "errors": errors, "title": f"Suggested criteria: {trial.ref}",
                    "criteria_json": json.dumps(trial.criteria, indent=1) if trial.criteria else ""}
         return TemplateResponse(request, "admin/trials/trial/suggestions.html", context)
+
+
+def _short(value):
+    if isinstance(value, list):
+        return "; ".join(map(str, value)) or "—"
+    text = str(value or "—")
+    return text if len(text) <= 300 else text[:300] + "…"
 
 
 class ImportUploadForm(forms.Form):

@@ -1,3 +1,5 @@
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, models
@@ -6,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .eligibility import SiteLocation, trial_rule, validate_rule
+from .vocabulary import load_vocabulary
 
 
 class TrialTeam(models.Model):
@@ -22,9 +25,24 @@ class TrialTeam(models.Model):
         return self.name
 
 
+# A registry's "recruiting" is trusted for this long after it was last verified (or an admin confirmed it).
+STATUS_FRESH_DAYS = 365
+
+
+def status_fresh_since(today: date | None = None) -> date:
+    """The oldest verification date that still confirms a status on `today`."""
+    return (today or timezone.localdate()) - timedelta(days=STATUS_FRESH_DAYS)
+
+
 class TrialQuerySet(models.QuerySet):
-    def recruiting(self):
-        return self.filter(overall_status=Trial.Status.RECRUITING)
+    def recruiting(self, today=None):
+        """Recruiting as the registry says, verified (or confirmed by an admin) within the last 12 months."""
+        return self.filter(overall_status=Trial.Status.RECRUITING, status_checked_on__gte=status_fresh_since(today))
+
+    def recruiting_not_confirmed(self, today=None):
+        """Recruiting as the registry says, but nobody has verified it within the last 12 months."""
+        return self.filter(overall_status=Trial.Status.RECRUITING).exclude(
+            status_checked_on__gte=status_fresh_since(today))
 
     def for_user(self, user):
         if user.is_superuser:
@@ -61,8 +79,9 @@ class TrialQuerySet(models.QuerySet):
             return dict(qs.order_by().values_list("pk", "criteria_changed_at"))
         # overall_status as a literal, the partial GIN index's own predicate (migration 0003), so it is used.
         sql = ("SELECT id, criteria_changed_at FROM trials_trial "
-               f"WHERE overall_status = '{Trial.Status.RECRUITING.value}' AND condition_codes ?| %s")
-        params = [list(condition_codes)]
+               f"WHERE overall_status = '{Trial.Status.RECRUITING.value}' AND status_checked_on >= %s "
+               "AND condition_codes ?| %s")
+        params = [status_fresh_since(), list(condition_codes)]
         if age_years is not None:
             sql += (" AND (min_age_years IS NULL OR min_age_years <= %s)"
                     " AND (max_age_years IS NULL OR max_age_years >= %s)")
@@ -116,7 +135,26 @@ class Trial(models.Model):
     phases = models.JSONField(default=list, blank=True)
     conditions = models.JSONField("conditions as listed", default=list, blank=True)
     keywords = models.JSONField(default=list, blank=True)
-    condition_codes = models.JSONField(default=list, blank=True, help_text="Vocabulary codes, e.g. onc:NSCLC.")
+    condition_codes = models.JSONField(
+        default=list, blank=True,
+        help_text="Vocabulary codes, e.g. onc:NSCLC. For a registry trial: the curated codes when set, else the "
+                  "registry's mapped codes.",
+    )
+    # Registry trials: what the importer mapped from the registry's conditions (rewritten by every import), and
+    # an admin's override (never touched by an import). condition_codes is whichever wins, for matching.
+    registry_condition_codes = models.JSONField(
+        "codes mapped from the registry", default=list, blank=True, editable=False,
+    )
+    registry_condition_sources = models.JSONField(
+        "what each mapped code came from", default=dict, blank=True, editable=False,
+        help_text='{code: "condition: …" | "MeSH: …" | "MeSH ancestor: …" | "generic word, …"}; never a keyword.',
+    )
+    curated_condition_codes = models.JSONField(
+        "curated condition codes", null=True, blank=True,
+        help_text="Set to override the codes mapped from the registry; empty to follow the registry again.",
+    )
+    # What the registry said when an admin last curated this trial, to show where it now disagrees.
+    curated_registry_snapshot = models.JSONField(default=dict, blank=True, editable=False)
     unmapped_conditions = models.JSONField(default=list, blank=True)
     # Not indexed on their own: the narrowing query reaches recruiting trials through the GIN index of
     # their condition codes (migration 0003), and PostgreSQL's planner, offered these, ANDed bitmaps of
@@ -140,7 +178,18 @@ class Trial(models.Model):
     items_not_understood = models.PositiveIntegerField(default=0)
     contacts = models.JSONField(default=list, blank=True)
     team = models.ForeignKey(TrialTeam, null=True, blank=True, on_delete=models.SET_NULL, related_name="trials")
-    last_update_date = models.DateField(null=True, blank=True)
+    last_update_date = models.DateField("registry last update", null=True, blank=True)
+    status_verified_date = models.DateField(
+        "registry status verified", null=True, blank=True, help_text="When the sponsor last confirmed the status."
+    )
+    status_confirmed_at = models.DateTimeField("status confirmed by an admin at", null=True, blank=True)
+    status_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name="status confirmed by",
+    )
+    # The later of the registry's verification and an admin's confirmation: "recruiting" counts only while this
+    # is within the last 12 months. Trials entered here start confirmed on the day they are entered.
+    status_checked_on = models.DateField(null=True, blank=True, default=timezone.localdate, editable=False)
     record_version = models.CharField(max_length=40, blank=True)
     record_sha256 = models.CharField(max_length=64, blank=True)
     import_origin = models.CharField(
@@ -173,6 +222,16 @@ class Trial(models.Model):
         return f"{self.ref}: {self.title[:80]}"
 
     def clean(self):
+        vocabulary = load_vocabulary()
+        for name in ("condition_codes", "curated_condition_codes"):
+            codes = getattr(self, name)
+            if codes is None:
+                continue
+            if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):
+                raise ValidationError({name: _("Give a list of condition codes, e.g. [\"onc:NSCLC\"].")})
+            unknown = [code for code in codes if vocabulary.condition(code) is None]
+            if unknown:
+                raise ValidationError({name: _("unknown condition code %(codes)s") % {"codes": ", ".join(unknown)}})
         if self.criteria:
             errors = validate_rule(self.criteria)
             if errors:
@@ -180,6 +239,48 @@ class Trial(models.Model):
         if self.min_age_years is not None and self.max_age_years is not None:
             if self.min_age_years > self.max_age_years:
                 raise ValidationError({"max_age_years": _("The maximum age is below the minimum age.")})
+
+    def apply_curated_codes(self):
+        """Registry trials match on the curated codes when an admin set them, else on the registry's."""
+        curated = self.curated_condition_codes
+        self.condition_codes = list(curated if curated is not None else self.registry_condition_codes)
+
+    def status_confirmed(self, today=None) -> bool:
+        """False for a "recruiting" nobody has verified within the last 12 months."""
+        if self.overall_status != self.Status.RECRUITING:
+            return True
+        return self.status_checked_on is not None and self.status_checked_on >= status_fresh_since(today)
+
+    def is_recruiting(self, today=None) -> bool:
+        """What Trial.objects.recruiting() says, for one trial in hand."""
+        return self.overall_status == self.Status.RECRUITING and self.status_confirmed(today)
+
+    def status_label(self, today=None):
+        """The status as people read it: a stale "recruiting" says it is not confirmed."""
+        if not self.status_confirmed(today):
+            return _("Recruiting (status not confirmed)")
+        return self.get_overall_status_display()
+
+    def note_status_check(self, day):
+        """Move status_checked_on forward to `day` (a verification or a confirmation); never backward."""
+        if day is not None and (self.status_checked_on is None or day > self.status_checked_on):
+            self.status_checked_on = day
+
+    def registry_snapshot(self):
+        """What the registry says about the parts an admin curates (conditions and eligibility)."""
+        return {
+            "conditions": list(self.conditions or []),
+            "condition_codes": list(self.registry_condition_codes or []),
+            "eligibility_text": self.eligibility_text,
+        }
+
+    def registry_disagreements(self):
+        """Where the registry changed after an admin curated this trial: [(what, then, now)]."""
+        then = self.curated_registry_snapshot or {}
+        if not then:
+            return []
+        now = self.registry_snapshot()
+        return [(key, then.get(key), now[key]) for key in now if key in then and then[key] != now[key]]
 
     def localized_title(self, language):
         return self.title_es if language == "es" and self.title_es else self.title

@@ -15,11 +15,13 @@ def trial_matching_inputs_changed(trial):
     trial_changed.send(sender=Trial, trial_id=trial.pk)
 
 
-def import_ctgov_paths(*, paths, only_refs=None, force=False, run=None, progress=None):
-    """Import ClinicalTrials.gov files, folders or archives; one transaction per study. Returns the Summary."""
+def import_ctgov_paths(*, paths, only_refs=None, force=False, run=None, progress=None, oncotree=None):
+    """Import ClinicalTrials.gov files, folders or archives; one transaction per study. Returns the Summary.
+
+    oncotree: an OncoTree release file to read cancer names with (default: settings.ONCOTREE_PATH)."""
     from .ctgov import import_paths  # the importer writes through this module's trial_matching_inputs_changed
 
-    return import_paths(paths, only_refs=only_refs, force=force, run=run, progress=progress)
+    return import_paths(paths, only_refs=only_refs, force=force, run=run, progress=progress, oncotree=oncotree)
 
 
 def start_import_run(*, filename, payload=None, source_path="", only_refs=(), force=False, user=None):

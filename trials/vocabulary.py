@@ -3,6 +3,10 @@
 Pure Python (no Django) so the eligibility engine and the importer can share it. The data lives in
 `trials/vocab/*.json`; everything derived from it (ancestor sets, drug class closures, search keys) is
 computed once on load because the engine asks these questions thousands of times per matching run.
+
+Condition codes are OncoTree codes (`onc:LUAD`) and, for mental-health and pain conditions, our own codes
+anchored to ICD-10-CM codes (`psy:MDD` lists F32, F33). A code's parent is an ancestor of it in OncoTree
+(tests/trials/test_official_codes.py checks both against the official releases).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ VOCAB_DIR = Path(__file__).resolve().parent / "vocab"
 LANGUAGES = ("en", "es")
 # "other": conditions a trial may exclude (HIV, heart failure…) but is never about; none is selectable.
 KINDS = ("oncology", "mental_health", "pain", "other")
+PREFIX_KIND = {"onc": "oncology", "psy": "mental_health", "pain": "pain", "other": "other"}
 
 
 def fold(text: str) -> str:
@@ -34,6 +39,17 @@ class Condition:
     synonyms: dict[str, list[str]]
     icd10cm: tuple[str, ...]
     selectable: bool
+
+
+@dataclass(frozen=True)
+class MeshEntry:
+    """Our reading of one MeSH descriptor: the codes it means, or generic (a word like "Neoplasms" that names
+    no condition by itself)."""
+
+    descriptor_id: str | None
+    term: str
+    codes: tuple[str, ...]
+    generic: bool = False
 
 
 @dataclass(frozen=True)
@@ -84,15 +100,16 @@ def _closure(start: str, parents_of: dict[str, tuple[str, ...]], what: str) -> f
 class Vocabulary:
     """Read-only lookups over the vocabulary; build with `load_vocabulary()`."""
 
-    def __init__(self, conditions: list[dict], drugs: dict, biomarkers: list[dict], mesh: dict[str, str]):
+    def __init__(self, conditions: list[dict], drugs: dict, biomarkers: list[dict], mesh: list[dict]):
         self.conditions: dict[str, Condition] = {}
         for i, raw in enumerate(conditions):
             code = raw.get("code")
             if not code or code in self.conditions:
                 raise ValueError(f"conditions[{i}] {code!r}: missing or duplicate code")
-            if raw.get("kind") not in KINDS:
-                raise ValueError(f"condition {code}: kind must be one of {', '.join(KINDS)}")
-            if raw["kind"] == "other" and raw.get("selectable"):
+            kind = raw.get("kind")
+            if kind not in KINDS or (kind != "other" and PREFIX_KIND.get(code.split(":")[0]) != kind):
+                raise ValueError(f"condition {code}: kind must be one of {', '.join(KINDS)}, matching its prefix")
+            if kind == "other" and raw.get("selectable"):
                 raise ValueError(f"condition {code}: kind other is never a patient's diagnosis, so not selectable")
             labels = raw.get("labels", {})
             if any(not labels.get(lang) for lang in LANGUAGES):
@@ -171,11 +188,18 @@ class Vocabulary:
                     raise ValueError(f"biomarker {bm.gene}: alias {name} already used by {self._gene_keys[key]}")
             self.biomarkers[bm.gene] = bm
 
-        self.mesh: dict[str, str] = {}
-        for term, code in mesh.items():
-            if code not in self.conditions:
-                raise ValueError(f"mesh term {term!r}: unknown code {code}")
-            self.mesh[fold(term)] = code
+        self.mesh: dict[str, MeshEntry] = {}  # by descriptor id and by folded term
+        for raw in mesh:
+            entry = MeshEntry(descriptor_id=normalize_mesh_id(raw.get("id")), term=raw["term"],
+                              codes=tuple(raw.get("codes", [])), generic=bool(raw.get("generic", False)))
+            if bool(entry.codes) == entry.generic:
+                raise ValueError(f"mesh term {entry.term!r}: give codes, or mark it generic")
+            for code in entry.codes:
+                if code not in self.conditions:
+                    raise ValueError(f"mesh term {entry.term!r}: unknown code {code}")
+            for key in (entry.descriptor_id, fold(entry.term)):
+                if key and self.mesh.setdefault(key, entry) is not entry:
+                    raise ValueError(f"mesh term {entry.term!r}: {key} listed twice")
 
         self._search_index: dict[str, list[tuple[str, str]]] = {lang: [] for lang in LANGUAGES}
         for c in self.conditions.values():
@@ -237,8 +261,14 @@ class Vocabulary:
     def selectable_conditions(self, kind: str | None = None) -> list[Condition]:
         return [c for c in self.conditions.values() if c.selectable and (kind is None or c.kind == kind)]
 
-    def code_for_mesh(self, term: str) -> str | None:
-        return self.mesh.get(fold(term))
+    def mesh_entry(self, descriptor_id: str | None = None, term: str | None = None) -> MeshEntry | None:
+        """Our reading of a MeSH descriptor, by id (zero-padded or not) or, for legacy records, by term."""
+        entry = self.mesh.get(normalize_mesh_id(descriptor_id)) if descriptor_id else None
+        return entry or (self.mesh.get(fold(term)) if term else None)
+
+    def depth(self, code: str) -> int:
+        """0 for a root (onc:TISSUE, psy:MH, pain:CHRONIC), 1 below it, and so on."""
+        return len(self._ancestors.get(code, ())) - 1
 
     # -- drugs -------------------------------------------------------------------------------------
     def drug(self, drug_id: str) -> Drug | None:
@@ -295,6 +325,16 @@ class Vocabulary:
         return self._gene_keys.get(gene.strip().upper(), gene.strip().upper())
 
 
+def normalize_mesh_id(descriptor_id: str | None) -> str | None:
+    """D000006937 (API v2 sometimes pads to nine digits) → D006937."""
+    if not descriptor_id:
+        return None
+    text = descriptor_id.strip().upper()
+    if text[:1] == "D" and text[1:].isdigit():
+        return f"D{int(text[1:]):06d}"
+    return text
+
+
 def _read(name: str):
     with open(VOCAB_DIR / name, encoding="utf-8") as fh:
         return json.load(fh)
@@ -306,5 +346,5 @@ def load_vocabulary() -> Vocabulary:
         conditions=_read("conditions.json")["conditions"],
         drugs=_read("drugs.json"),
         biomarkers=_read("biomarkers.json")["biomarkers"],
-        mesh=_read("mesh.json")["mesh_to_code"],
+        mesh=_read("mesh.json")["descriptors"],
     )

@@ -143,7 +143,7 @@ def test_pregnancy_is_not_asked_of_a_male_patient(client, post_step):
 
 def test_a_birthday_under_18_turns_the_form_to_the_parent_or_guardian(client, post_step):
     twelve_years_ago = (timezone.localdate() - timedelta(days=365 * 12)).isoformat()
-    response = start(client, post_step, about={**ABOUT, "birth_date": twelve_years_ago}, condition="onc:GBM")
+    response = start(client, post_step, about={**ABOUT, "birth_date": twelve_years_ago}, condition="onc:GB")
     page = response.content.decode()
     assert "a parent or legal guardian fills in the rest of this form" in page
     assert "About the child&#x27;s cancer" in page or "About the child's cancer" in page
@@ -153,11 +153,11 @@ def test_a_birthday_under_18_turns_the_form_to_the_parent_or_guardian(client, po
 
 
 def test_going_back_to_give_a_childs_birthday_changes_the_later_steps_wording(client, post_step):
-    start(client, post_step, condition="onc:GBM")
+    start(client, post_step, condition="onc:GB")
     post_step("about", {}, wizard_goto_step="about")
     twelve_years_ago = (timezone.localdate() - timedelta(days=365 * 12)).isoformat()
     post_step("about", {**ABOUT, "birth_date": twelve_years_ago})
-    page = post_step("condition", {"condition_code": "onc:GBM"}).content.decode()
+    page = post_step("condition", {"condition_code": "onc:GB"}).content.decode()
     assert "My child can do everything" in page
     post_step("oncology", ONCOLOGY)
     assert Patient.objects.get().is_minor is True

@@ -83,8 +83,8 @@ def _change_form_data(response):
                      for name, value in formset.management_form.initial.items()})
         forms += [(f, f.fields) for f in formset.forms]
     for bound, fields in forms:
-        for name, field in fields.items():
-            value = field.prepare_value(bound[name].value())
+        for name in fields:
+            value = bound[name].value()  # already as the widget renders it: JSON fields as JSON text
             if value is None or value is False:
                 continue
             data[bound.add_prefix(name)] = "on" if value is True else value

@@ -21,11 +21,15 @@ def test_every_contract_code_is_present_with_its_parent(code, parent):
 
 
 def test_every_condition_has_english_and_spanish_labels_and_a_kind():
-    for c in load_vocabulary().conditions.values():
+    v = load_vocabulary()
+    for c in v.conditions.values():
         assert c.labels["en"] and c.labels["es"]
         assert c.kind == {"onc": "oncology", "psy": "mental_health", "pain": "pain", "other": "other"}[
-            c.code.split(":")[0]]
-        if c.kind != "oncology":
+            c.code.split(":")[0]] or c.kind == "other"
+        if c.kind in ("mental_health", "pain"):
+            # its own ICD-10-CM codes, or its parent's when ICD-10-CM does not tell it apart (treatment resistance)
+            assert any(v.condition(up).icd10cm for up in v.ancestors(c.code)), c.code
+        elif c.kind == "other":
             assert c.icd10cm, c.code
 
 
@@ -49,7 +53,7 @@ def test_no_condition_is_its_own_ancestor_through_a_cycle():
 
 
 def _minimal(conditions):
-    return Vocabulary(conditions=conditions, drugs={}, biomarkers=[], mesh={})
+    return Vocabulary(conditions=conditions, drugs={}, biomarkers=[], mesh=[])
 
 
 def _cond(code, parent=None):
@@ -74,7 +78,7 @@ def test_a_duplicate_code_is_refused_naming_the_entry():
 def test_an_unknown_drug_class_is_refused():
     drugs = {"classes": [], "drugs": [{"id": "drug:x", "names": {"en": "x", "es": "x"}, "classes": ["class:NOPE"]}]}
     with pytest.raises(ValueError, match="drug:x: unknown class class:NOPE"):
-        Vocabulary(conditions=[], drugs=drugs, biomarkers=[], mesh={})
+        Vocabulary(conditions=[], drugs=drugs, biomarkers=[], mesh=[])
 
 
 @pytest.mark.parametrize("query", ["pulmón", "pulmon", "PULMÓN"])
@@ -137,16 +141,28 @@ def test_a_platinum_drug_counts_as_prior_chemotherapy():
     assert "therapy:chemotherapy" in load_vocabulary().therapy_tags(["drug:carboplatin"])
 
 
-@pytest.mark.parametrize(("term", "code"), [
-    ("carcinoma, non-small-cell lung", "onc:NSCLC"), ("Depressive Disorder, Major", "psy:MDD"),
-    ("fibromyalgia", "pain:FIBROMYALGIA"), ("neuralgia", "pain:NEUROPATHIC"), ("breast neoplasms", "onc:BREAST"),
+@pytest.mark.parametrize(("descriptor_id", "term", "codes"), [
+    ("D002289", None, ("onc:NSCLC",)), ("D000002289", None, ("onc:NSCLC",)), ("D003865", None, ("psy:MDD",)),
+    (None, "Depressive Disorder, Major", ("psy:MDD",)), (None, "fibromyalgia", ("pain:FIBROMYALGIA",)),
+    (None, "breast neoplasms", ("onc:BREAST",)), (None, "Somatoform Disorders", ("psy:SOMATIC",)),
 ])
-def test_mesh_terms_map_to_project_codes(term, code):
-    assert load_vocabulary().code_for_mesh(term) == code
+def test_mesh_descriptors_map_to_project_codes_by_id_zero_padded_or_not_or_by_term(descriptor_id, term, codes):
+    assert load_vocabulary().mesh_entry(descriptor_id, term).codes == codes
 
 
-def test_the_mesh_map_has_a_few_hundred_terms():
-    assert len(load_vocabulary().mesh) >= 300
+@pytest.mark.parametrize("term", ["Neoplasms", "Tumors", "Carcinoma", "Neoplasm Metastasis"])
+def test_generic_mesh_descriptors_name_no_condition(term):
+    entry = load_vocabulary().mesh_entry(None, term)
+    assert entry.generic and entry.codes == ()
+
+
+def test_a_mesh_entry_with_neither_codes_nor_generic_is_refused():
+    with pytest.raises(ValueError, match="give codes, or mark it generic"):
+        Vocabulary(conditions=[], drugs={}, biomarkers=[], mesh=[{"id": "D000001", "term": "Nothing"}])
+
+
+def test_the_mesh_table_has_a_few_hundred_descriptors():
+    assert len({id(e) for e in load_vocabulary().mesh.values()}) >= 300
 
 
 def test_her2_and_erbb2_are_the_same_biomarker():

@@ -12,7 +12,9 @@ import logging
 import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 
+from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
@@ -20,13 +22,14 @@ from trials.eligibility import validate_rule
 from trials.models import Site, Trial
 from trials.services import trial_matching_inputs_changed
 
+from .conditions import AREAS, ConditionMapper, areas_of_codes, areas_of_wording
 from .mapping import RecordError, from_v2, from_xml
 from .readers import V2, RawRecord
 
 log = logging.getLogger(__name__)
 
 # Bump when the mapping changes what a record becomes: every record then counts as changed once.
-IMPORTER_VERSION = "ctgov-import-1"
+IMPORTER_VERSION = "ctgov-import-2"
 CREATED, UPDATED, UNCHANGED, SKIPPED = "created", "updated", "unchanged", "skipped"
 
 
@@ -43,6 +46,26 @@ class Summary:
     suggestions: Counter = field(default_factory=Counter)
     items_understood: int = 0
     items_not_understood: int = 0
+    # per area: trials whose wording or codes are about it, and those of them mapped to a code of it
+    in_area: Counter = field(default_factory=Counter)
+    covered: Counter = field(default_factory=Counter)
+
+    def count_coverage(self, study):
+        code_areas = areas_of_codes(study.condition_codes)
+        areas = areas_of_wording([*study.conditions, *(term for _, term in study.meshes)]) | code_areas
+        for area in areas or {"other"}:
+            self.in_area[area] += 1
+            if area in code_areas or (area == "other" and study.condition_codes):
+                self.covered[area] += 1
+
+    def coverage_line(self) -> str:
+        names = {"oncology": "oncology", "mental_health": "mental health", "pain": "pain", "other": "other"}
+        parts = []
+        for area in AREAS:
+            total = self.in_area[area]
+            share = f" ({100 * self.covered[area] / total:.0f}%)" if total else ""
+            parts.append(f"{names[area]} {self.covered[area]}/{total}{share}")
+        return "coverage (trials mapped to a code of their area): " + ", ".join(parts)
 
     def skip_reasons(self) -> Counter:
         return Counter(_reason_kind(reason) for _, _, reason in self.skipped)
@@ -54,6 +77,7 @@ class Summary:
             "skipped_records": [{"origin": o, "nct_id": n, "reason": r} for o, n, r in self.skipped[:500]],
             "mapped": self.mapped, "unmapped": self.unmapped,
             "top_unmapped_conditions": self.unmapped_conditions.most_common(20),
+            "coverage": {area: {"trials": self.in_area[area], "mapped": self.covered[area]} for area in AREAS},
             "suggestions": dict(sorted(self.suggestions.items())),
             "items_understood": self.items_understood, "items_not_understood": self.items_not_understood,
         }
@@ -70,6 +94,10 @@ class Summary:
         if len(self.skipped) > max_skips:
             out.append(f"    … and {len(self.skipped) - max_skips} more")
         out.append(f"conditions: {self.mapped} trials mapped to vocabulary codes, {self.unmapped} unmapped")
+        out.append(self.coverage_line())
+        if self.unmapped_conditions:
+            out.append("most frequent unmapped conditions (for review): " + "; ".join(
+                f"{text} ({n})" for text, n in self.unmapped_conditions.most_common(20)))
         if self.suggestions:
             kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(self.suggestions.items()))
             out.append(f"suggestions: {sum(self.suggestions.values())} ({kinds})")
@@ -101,29 +129,42 @@ def _reason_kind(reason: str) -> str:
     return reason.split(" '")[0].split(": ")[0].split(" (")[0]
 
 
-def record_hash(raw: RawRecord) -> str:
+def record_hash(raw: RawRecord, mapper: ConditionMapper | None = None) -> str:
+    """The record's bytes with what its mapping depends on: a new vocabulary or OncoTree file re-maps it."""
     if raw.kind == V2:
         body = json.dumps(raw.payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
     else:
         body = raw.payload
-    return hashlib.sha256(IMPORTER_VERSION.encode() + b"\0" + body).hexdigest()
+    salt = IMPORTER_VERSION + (mapper.fingerprint if mapper else "")
+    return hashlib.sha256(salt.encode() + b"\0" + body).hexdigest()
 
 
-def parse(raw: RawRecord):
+def parse(raw: RawRecord, mapper: ConditionMapper | None = None):
     """The mapped StudyData of a raw record; RecordError when it cannot be imported."""
     if raw.error:
         raise RecordError(raw.error, raw.nct_id)
     if raw.kind == V2:
-        return from_v2(raw.payload)
+        return from_v2(raw.payload, mapper)
     try:
         root = ET.fromstring(raw.payload)
     except ET.ParseError as exc:
         raise RecordError(f"broken XML: {exc}", raw.nct_id) from None
-    return from_xml(root)
+    return from_xml(root, mapper)
 
 
-def import_records(records, *, only_refs=None, force=False, run=None, progress=None) -> Summary:
-    """Import raw records one study at a time; a bad record is skipped with its reason, the rest goes on."""
+@cache
+def condition_mapper(oncotree_path: str = "") -> ConditionMapper:
+    """One mapper per OncoTree file for the life of the process: building its lexicon reads ~100,000 ICD-10-CM
+    names."""
+    return ConditionMapper(oncotree_path=oncotree_path or None)
+
+
+def import_records(records, *, only_refs=None, force=False, run=None, progress=None, oncotree=None) -> Summary:
+    """Import raw records one study at a time; a bad record is skipped with its reason, the rest goes on.
+
+    oncotree: an OncoTree release file (default settings.ONCOTREE_PATH) whose names map cancer conditions.
+    """
+    mapper = condition_mapper(str(oncotree or settings.ONCOTREE_PATH or ""))
     summary = Summary()
     only = set(only_refs or ())
     known = _Known()
@@ -132,12 +173,12 @@ def import_records(records, *, only_refs=None, force=False, run=None, progress=N
             progress()
         if only and raw.nct_id and raw.nct_id not in only:
             continue
-        if not force and not raw.error and raw.nct_id and known.unchanged(raw.nct_id, record_hash(raw)):
+        if not force and not raw.error and raw.nct_id and known.unchanged(raw.nct_id, record_hash(raw, mapper)):
             summary.read += 1  # same bytes as last time: not even parsed
             summary.unchanged += 1
             continue
         try:
-            study = parse(raw)
+            study = parse(raw, mapper)
         except RecordError as exc:
             if only and exc.nct_id not in only:
                 continue
@@ -148,7 +189,7 @@ def import_records(records, *, only_refs=None, force=False, run=None, progress=N
             continue
         summary.read += 1
         try:
-            digest = record_hash(raw)
+            digest = record_hash(raw, mapper)
             if not force and known.unchanged(study.ref, digest):
                 outcome, reason = UNCHANGED, ""
             else:
@@ -169,6 +210,7 @@ def import_records(records, *, only_refs=None, force=False, run=None, progress=N
         else:
             summary.unmapped += 1
         summary.unmapped_conditions.update(study.unmapped_conditions)
+        summary.count_coverage(study)
         summary.suggestions.update(s["kind"] for s in study.suggestions)
         summary.items_understood += sum(1 for i in study.eligibility_items if i["understood"])
         summary.items_not_understood += sum(1 for i in study.eligibility_items if not i["understood"])
@@ -223,19 +265,27 @@ def upsert_study(study, *, digest, origin, run=None, force=False):
     suggestions = _merge_suggestions(study.suggestions, trial.criteria_suggestions if outcome == UPDATED else [])
     understood = sum(1 for item in study.eligibility_items if item["understood"])
     now = timezone.now()
+    # Registry fields only: what an admin curated (curated codes, criteria, team, Spanish texts) is not here.
     for name, value in {
         "title": study.title, "brief_summary": study.brief_summary, "sponsor": study.sponsor,
         "overall_status": study.overall_status, "phases": study.phases, "conditions": study.conditions,
-        "keywords": study.keywords, "condition_codes": study.condition_codes,
+        "keywords": study.keywords, "registry_condition_codes": study.condition_codes,
+        "registry_condition_sources": study.condition_sources,
         "unmapped_conditions": study.unmapped_conditions, "min_age_years": study.min_age_years,
         "max_age_years": study.max_age_years, "sex": study.sex, "healthy_volunteers": study.healthy_volunteers,
         "eligibility_text": study.eligibility_text, "eligibility_items": study.eligibility_items,
         "items_understood": understood, "items_not_understood": len(study.eligibility_items) - understood,
         "criteria_suggestions": suggestions, "contacts": study.contacts, "last_update_date": study.last_update_date,
+        "status_verified_date": study.status_verified_date,
         "record_version": study.record_version[:40], "record_sha256": digest, "import_origin": origin[-500:],
         "import_run": run, "updated_at": now,
     }.items():
         setattr(trial, name, value)
+    trial.apply_curated_codes()
+    if outcome == CREATED:
+        trial.status_checked_on = study.status_verified_date  # a record that says nothing is not confirmed
+    else:
+        trial.note_status_check(study.status_verified_date)
     trial.save()
     wanted = [vars(site) for site in study.sites]
     fields = list(wanted[0]) if wanted else ["facility"]

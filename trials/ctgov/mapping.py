@@ -8,10 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cache
 
-from trials.vocabulary import fold, load_vocabulary
-
+from .conditions import default_mapper
 from .eligibility_text import clean, read_eligibility
 
 NCT_ID = re.compile(r"^NCT\d{8}$")
@@ -67,9 +65,12 @@ class StudyData:
     overall_status: str = "UNKNOWN"
     phases: list = field(default_factory=list)
     conditions: list = field(default_factory=list)
-    keywords: list = field(default_factory=list)
-    mesh_terms: list = field(default_factory=list)
+    keywords: list = field(default_factory=list)  # kept as the registry says; never read as conditions
+    meshes: list = field(default_factory=list)  # [(descriptor id or None, term)]
+    mesh_ancestors: list = field(default_factory=list)
+    official_title: str = ""
     condition_codes: list = field(default_factory=list)
+    condition_sources: dict = field(default_factory=dict)
     unmapped_conditions: list = field(default_factory=list)
     min_age_years: float | None = None
     max_age_years: float | None = None
@@ -80,6 +81,7 @@ class StudyData:
     suggestions: list = field(default_factory=list)
     contacts: list = field(default_factory=list)
     last_update_date: date | None = None
+    status_verified_date: date | None = None
     record_version: str = ""
     sites: list = field(default_factory=list)
 
@@ -120,51 +122,17 @@ def parse_date(text) -> date | None:
     return None
 
 
-@cache
-def _exact_labels() -> dict[str, str]:
-    """Folded English label or synonym → code, for conditions written exactly like a vocabulary entry."""
-    vocab = load_vocabulary()
-    labels = {}
-    for c in vocab.conditions.values():
-        for text in (c.labels["en"], *c.synonyms.get("en", [])):
-            labels.setdefault(fold(text), c.code)
-    return labels
+def map_conditions(conditions, meshes=(), ancestors=(), *, titles=(), mapper=None):
+    """(codes, unmapped listed conditions) of a record; see trials/ctgov/conditions.py. Keywords are not read."""
+    mapped = (mapper or default_mapper()).map(conditions, meshes, ancestors, titles=titles)
+    return mapped.codes, mapped.unmapped
 
 
-def map_conditions(conditions, mesh_terms, keywords=()) -> tuple[list[str], list[str]]:
-    """(codes, unmapped listed conditions). The most specific codes win: onc:TISSUE from "Carcinoma" is dropped
-    when the same record also maps to onc:NSCLC, so a generic cancer patient is not offered a lung trial."""
-    vocab = load_vocabulary()
-    labels = _exact_labels()
-
-    def code_for(term):
-        code = vocab.code_for_mesh(term) or labels.get(fold(term))
-        if code is None and term.endswith(")") and "(" in term:
-            # NCI's "Melanoma (Skin)", "Leukemia (Childhood)": the qualifier only repeats the site or group.
-            return code_for(term[:term.rindex("(")].strip())
-        return code
-
-    codes: list[str] = []
-    unmapped: list[str] = []
-    for term in conditions:
-        code = code_for(term)
-        if code:
-            codes.append(code)
-        else:
-            unmapped.append(term)
-    for term in (*mesh_terms, *keywords):
-        code = code_for(term)
-        if code:
-            codes.append(code)
-    codes = list(dict.fromkeys(codes))
-    specific = [c for c in codes if not any(o != c and c in vocab.ancestors(o) for o in codes)]
-    return specific, unmapped
-
-
-def _finish(study: StudyData, criteria_text: str) -> StudyData:
-    study.condition_codes, study.unmapped_conditions = map_conditions(
-        study.conditions, study.mesh_terms, study.keywords
-    )
+def _finish(study: StudyData, criteria_text: str, mapper=None) -> StudyData:
+    mapped = (mapper or default_mapper()).map(study.conditions, study.meshes, study.mesh_ancestors,
+                                              titles=(study.title, study.official_title))
+    study.condition_codes, study.unmapped_conditions = mapped.codes, mapped.unmapped
+    study.condition_sources = mapped.via
     if (study.min_age_years is not None and study.max_age_years is not None
             and study.min_age_years > study.max_age_years):
         raise RecordError("minimum age above maximum age", study.ref)
@@ -193,7 +161,12 @@ def _nct(value) -> str:
 
 # -- API v2 --------------------------------------------------------------------------------------
 
-def from_v2(record: dict) -> StudyData:
+def _descriptors(items) -> list[tuple[str | None, str]]:
+    return [(m.get("id") if isinstance(m.get("id"), str) else None, m["term"])
+            for m in items or [] if isinstance(m, dict) and isinstance(m.get("term"), str)]
+
+
+def from_v2(record: dict, mapper=None) -> StudyData:
     if not isinstance(record, dict):
         raise RecordError("not a study object")
     protocol = record.get("protocolSection")
@@ -219,7 +192,9 @@ def from_v2(record: dict) -> StudyData:
         phases=list(design.get("phases") or []),
         conditions=[c for c in conds.get("conditions") or [] if isinstance(c, str)],
         keywords=[k for k in conds.get("keywords") or [] if isinstance(k, str)],
-        mesh_terms=[m.get("term", "") for m in browse.get("meshes") or [] if isinstance(m, dict)],
+        meshes=_descriptors(browse.get("meshes")),
+        mesh_ancestors=_descriptors(browse.get("ancestors")),
+        official_title=(ident.get("officialTitle") or "").strip(),
         min_age_years=parse_age(elig.get("minimumAge"), which="minimum", nct_id=nct_id),
         max_age_years=parse_age(elig.get("maximumAge"), which="maximum", nct_id=nct_id),
         sex=_sex(elig.get("sex"), nct_id),
@@ -231,6 +206,7 @@ def from_v2(record: dict) -> StudyData:
         ],
         last_update_date=parse_date((status.get("lastUpdatePostDateStruct") or {}).get("date")
                                     or status.get("lastUpdateSubmitDate")),
+        status_verified_date=parse_date(status.get("statusVerifiedDate")),
         record_version=str((derived.get("miscInfoModule") or {}).get("versionHolder") or ""),
     )
     for loc in contacts_mod.get("locations") or []:
@@ -248,7 +224,7 @@ def from_v2(record: dict) -> StudyData:
             contact_name=(contact.get("name") or "")[:200], contact_phone=(contact.get("phone") or "")[:60],
             contact_email=_email(contact.get("email")),
         ))
-    return _finish(study, elig.get("eligibilityCriteria") or "")
+    return _finish(study, elig.get("eligibilityCriteria") or "", mapper)
 
 
 def _float(value):
@@ -280,7 +256,7 @@ def _phases(text: str) -> list[str]:
     return [re.sub(r"[^A-Z0-9]+", "", p.upper()).replace("EARLYPHASE", "EARLY_PHASE") for p in text.split("/")]
 
 
-def from_xml(root) -> StudyData:
+def from_xml(root, mapper=None) -> StudyData:
     """From a parsed <clinical_study> element (xml.etree)."""
     if root.tag != "clinical_study":
         raise RecordError(f"not a clinical_study document (<{root.tag[:30]}>)")
@@ -297,12 +273,14 @@ def from_xml(root) -> StudyData:
         phases=_phases(_text(root, "phase")),
         conditions=_texts(root, "condition"),
         keywords=_texts(root, "keyword"),
-        mesh_terms=_texts(root, "condition_browse/mesh_term"),
+        meshes=[(None, term) for term in _texts(root, "condition_browse/mesh_term")],
+        official_title=_text(root, "official_title"),
         min_age_years=parse_age(get("minimum_age"), which="minimum", nct_id=nct_id),
         max_age_years=parse_age(get("maximum_age"), which="maximum", nct_id=nct_id),
         sex=_sex(get("gender") or "All", nct_id),
         healthy_volunteers=get("healthy_volunteers").lower().startswith("accepts"),
         last_update_date=parse_date(_text(root, "last_update_posted") or _text(root, "last_update_submitted")),
+        status_verified_date=parse_date(_text(root, "verification_date")),
         record_version=str(parse_date(_text(root, "last_update_submitted")) or ""),
     )
     for tag, role in (("overall_contact", "CONTACT"), ("overall_contact_backup", "CONTACT_BACKUP")):
@@ -322,7 +300,7 @@ def from_xml(root) -> StudyData:
             contact_phone=_text(contact, "phone")[:60] if contact is not None else "",
             contact_email=_email(_text(contact, "email")) if contact is not None else "",
         ))
-    return _finish(study, _dedent(elig_text or ""))
+    return _finish(study, _dedent(elig_text or ""), mapper)
 
 
 def _dedent(text: str) -> str:

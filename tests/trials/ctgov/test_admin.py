@@ -46,6 +46,7 @@ def test_accepting_an_edited_suggestion_puts_it_in_the_criteria_and_rematches(
 
     trial = Trial.objects.get(pk=imported_lung_trial.pk)
     assert trial.criteria == {"all": [{"ecog": {"max": 2}}]}
+    assert trial.curated_registry_snapshot["eligibility_text"] == imported_lung_trial.eligibility_text
     assert trial.criteria_suggestions[ecog]["status"] == "accepted"
     assert trial.criteria_suggestions[pregnancy]["status"] == "rejected"
     assert len(callbacks) == 1  # the re-match

@@ -197,3 +197,31 @@ def test_an_imported_recruiting_trial_matches_a_consented_patient_without_curati
     assert match.verdict in ("eligible", "possible")
     assert match.nearest_site.facility == "Gulf Coast Cancer Institute"
     assert {r["leaf"] for r in match.reasons} >= {"age", "condition", "travel"}
+
+
+@pytest.mark.django_db
+def test_the_summary_gives_coverage_per_area_and_the_unmapped_conditions_for_review(fixtures_dir, tmp_path):
+    tumor_only = tmp_path / "device.json"
+    tumor_only.write_text(json.dumps({"protocolSection": {
+        "identificationModule": {"nctId": "NCT90000088", "briefTitle": "Fictional pedicle screw study"},
+        "statusModule": {"overallStatus": "RECRUITING"},
+        "conditionsModule": {"conditions": ["Tumor", "Degenerative Disc Disease"], "keywords": ["Spinal Tumor"]},
+        "eligibilityModule": {"eligibilityCriteria": ""}}}))
+
+    output = run(fixtures_dir / "lung_study.json", fixtures_dir / "neuropathy_study.xml", tumor_only)
+
+    assert ("coverage (trials mapped to a code of their area): oncology 1/2 (50%), mental health 0/0, "
+            "pain 1/1 (100%), other 0/0") in output
+    assert ("most frequent unmapped conditions (for review): Rare Fictional Syndrome (1); Sleep Disturbance (1); "
+            "Tumor (1); Degenerative Disc Disease (1)") in output
+    assert Trial.objects.get(ref="NCT90000088").condition_codes == []
+    assert Trial.objects.get(ref="NCT90000001").registry_condition_sources == {
+        "onc:LUAD": "condition: Lung Adenocarcinoma"}
+
+
+@pytest.mark.django_db
+def test_a_missing_oncotree_file_is_a_clear_error(fixtures_dir, tmp_path):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="No OncoTree file at"):
+        run(fixtures_dir / "lung_study.json", oncotree=str(tmp_path / "nope.json"))

@@ -1,6 +1,10 @@
 import pytest
 
-from trials.ctgov.mapping import RecordError, map_conditions, parse_age, status_key
+from trials.ctgov.conditions import areas_of_wording, default_mapper
+from trials.ctgov.mapping import RecordError, from_v2, map_conditions, parse_age, status_key
+
+LEUKEMIAS = {"onc:AML", "onc:CML", "onc:CMML", "onc:JMML", "onc:ALAL", "onc:BLL", "onc:TLL", "onc:CLLSLL", "onc:HCL",
+             "onc:BPLL", "onc:TPLL", "onc:TLGL", "onc:ATLL"}
 
 
 @pytest.mark.parametrize("text, years", [
@@ -30,7 +34,133 @@ def test_legacy_and_v2_statuses_map_to_trial_statuses(text, key):
     assert status_key(text) == key
 
 
+def codes(*conditions, meshes=(), ancestors=(), titles=()):
+    return set(map_conditions(list(conditions), meshes, ancestors, titles=titles)[0])
+
+
 def test_the_most_specific_codes_win_and_unmapped_conditions_are_kept():
-    codes, unmapped = map_conditions(["Carcinoma", "Carcinoma, Non-Small-Cell Lung", "Rare Fictional Syndrome"], [])
-    assert codes == ["onc:NSCLC"]
-    assert unmapped == ["Rare Fictional Syndrome"]
+    found, unmapped = map_conditions(["Carcinoma", "Carcinoma, Non-Small-Cell Lung", "Rare Fictional Syndrome"])
+    assert found == ["onc:NSCLC"]
+    assert unmapped == ["Rare Fictional Syndrome"]  # the generic "Carcinoma" beside a named cancer needs no review
+
+
+@pytest.mark.parametrize("conditions, expected", [
+    (["Acute Myeloid Leukaemia; Myelodysplastic Syndromes;Chronic Myelomonocytic Leukemia"],
+     {"onc:AML", "onc:MDS", "onc:CMML"}),
+    (["Relapsed Acute Myeloid Leukaemia"], {"onc:AML"}),
+    (["Relapsed/Refractory Acute Myeloid Leukaemia", "Myeloid Malignancy"], {"onc:AML"}),
+    (["AML, Adult", "CML, Refractory"], {"onc:AML", "onc:CML"}),
+    (["Back Pain Lower Back Chronic"], {"pain:CLBP"}),
+    (["Acute Leukemia"], {"onc:AML", "onc:ALAL", "onc:BLL", "onc:TLL"}),
+    (["Head and Neck Cancer"], {"onc:HEAD_NECK"}),
+    (["Breast and Ovarian Cancer"], {"onc:BREAST", "onc:OVARY"}),
+    (["Lymphoma or Leukemia"], {"onc:NHL", "onc:HL"} | LEUKEMIAS),
+    (["Lung Non-Squamous Non-Small Cell Carcinoma"], {"onc:NSCLC"}),
+    (["Lung Non-Small Cell Squamous Carcinoma"], {"onc:LUSC"}),
+    (["NSCLC Stage IV"], {"onc:NSCLC"}),
+    (["Stage IIIA Lung Cancer AJCC v8"], {"onc:LUNG"}),
+    (["Childhood Leukemia"], LEUKEMIAS),
+    (["Depression/Anxiety"], {"psy:DEPRESSIVE", "psy:ANXIETY"}),
+    (["Major depressive disorder, recurrent"], {"psy:MDD"}),  # an ICD-10-CM name (F33)
+    (["Dysthymic disorder"], {"psy:PDD"}),
+    (["Cluster Headache"], {"pain:CLUSTER"}),
+    (["Chronic Lymphoid Leukaemia"], {"onc:CLLSLL"}),
+    (["HER2-positive breast cancer"], {"onc:BREAST"}),
+])
+def test_listed_conditions_are_split_stripped_of_qualifiers_and_mapped(conditions, expected):
+    assert codes(*conditions) == expected
+
+
+def test_somatoform_disorders_are_not_any_mental_health_condition():
+    assert codes("Somatoform Disorders") == {"psy:SOMATIC"}
+    assert codes("Somatization", meshes=[("D013001", "Somatoform Disorders")]) == {"psy:SOMATIC"}
+
+
+@pytest.mark.parametrize("generic", ["Tumor", "Neoplasms", "Cancer", "Carcinoma", "Malignant Neoplasm"])
+def test_a_generic_word_alone_is_left_for_review_unless_the_trial_enrols_any_cancer(generic):
+    found, unmapped = map_conditions([generic], titles=["Pedicle Screw Fixation After Spinal Surgery"])
+    assert (found, unmapped) == ([], [generic])
+
+    found, unmapped = map_conditions([generic], titles=["A Phase 1 Study of XY-123 in Advanced Cancers"])
+    assert (found, unmapped) == (["onc:TISSUE"], [])
+
+
+def test_advanced_solid_tumors_mean_any_solid_tumour_not_blood_cancers():
+    found = codes("Advanced Solid Tumors")
+    assert {"onc:LUNG", "onc:BREAST", "onc:BOWEL"} <= found
+    assert not found & {"onc:TISSUE", "onc:LYMPH", "onc:MYELOID"}
+    assert codes("Neoplasms", titles=["Basket Study of Drug Z in Solid Tumors"]) == found
+
+
+def test_a_group_word_gives_way_to_the_kind_the_mesh_descriptors_name():
+    assert codes("Leukemia", meshes=[("D000015470", "Leukemia, Myeloid, Acute")]) == {"onc:AML"}
+    assert codes("Leukemia") == LEUKEMIAS
+
+
+def test_mesh_descriptors_are_read_by_zero_padded_id_and_legacy_terms_by_name():
+    assert codes(meshes=[("D000002289", "Renamed By NLM")]) == {"onc:NSCLC"}
+    assert codes(meshes=[(None, "Carcinoma, Non-Small-Cell Lung")]) == {"onc:NSCLC"}
+
+
+def test_mesh_ancestors_name_a_family_but_never_a_root():
+    assert codes("Leukemia, Other", meshes=[("D007943", "Leukemia, Hairy Cell")]) == {"onc:HCL"}
+    assert codes("Rare Fictional Syndrome", ancestors=[("D007951", "Leukemia, Myeloid")]) == {"onc:MYELOID"}
+    assert codes("Alzheimer Disease", ancestors=[("D001523", "Mental Disorders")]) == set()
+    assert codes("Herniated disc", ancestors=[("D010146", "Pain")]) == set()
+
+
+def record(conditions, keywords=(), meshes=()):
+    return {"protocolSection": {
+        "identificationModule": {"nctId": "NCT90000077", "briefTitle": "Fictional pedicle screw study"},
+        "statusModule": {"overallStatus": "RECRUITING"},
+        "conditionsModule": {"conditions": list(conditions), "keywords": list(keywords)},
+        "eligibilityModule": {"eligibilityCriteria": ""},
+    }, "derivedSection": {"conditionBrowseModule": {"meshes": list(meshes)}}}
+
+
+def test_keywords_never_become_conditions():
+    study = from_v2(record(["Fibromyalgia"], keywords=["HEADACHE", "Migraine", "Breast Cancer"]))
+    assert study.condition_codes == ["pain:FIBROMYALGIA"]
+    assert study.keywords == ["HEADACHE", "Migraine", "Breast Cancer"]
+
+
+def test_a_device_study_whose_condition_is_tumor_is_listed_for_review_not_any_cancer():
+    study = from_v2(record(["Tumor"], meshes=[{"id": "D009369", "term": "Neoplasms"}]))
+    assert (study.condition_codes, study.unmapped_conditions) == ([], ["Tumor"])
+
+
+@pytest.mark.parametrize("texts, areas", [
+    (["Acute Myeloid Leukaemia"], {"oncology"}), (["Major Depressive Disorder"], {"mental_health"}),
+    (["Chronic Low-back Pain"], {"pain"}), (["Pain, Postoperative"], set()), (["Type 1 Diabetes"], set()),
+])
+def test_a_records_area_is_read_from_its_wording(texts, areas):
+    assert areas_of_wording(texts) == areas
+
+
+def test_the_default_mapper_is_built_once():
+    assert default_mapper() is default_mapper()
+
+
+@pytest.mark.parametrize("conditions, title, expected", [
+    (["Leukemia"], "Talazoparib for Cohesin-Mutated AML and MDS With Excess Blasts", {"onc:AML", "onc:MDS"}),
+    (["Acute Leukemia"], "Flumatinib Versus Imatinib With Chemotherapy for de Novo Ph+ ALL", {"onc:BLL"}),
+    (["Leukemia, Lymphoblastic"], "Study of Drug X in Relapsed/Refractory T-ALL or T-LBL", {"onc:TLL"}),
+    (["Leukemia"], "Virtual Reality During Lumbar Punctures in Children", LEUKEMIAS),
+    (["Acute Leukemia"], "Insomnia Prevention in Children With Acute Lymphoblastic Leukemia", {"onc:BLL", "onc:TLL"}),
+])
+def test_a_title_narrows_a_group_word_the_conditions_left_broad_but_adds_no_other_area(conditions, title, expected):
+    assert codes(*conditions, titles=[title]) == expected
+
+
+def test_a_benign_tumour_is_no_cancer():
+    assert codes("Benign Lymphoproliferative Disorder") == set()
+
+
+def test_a_comorbidity_code_is_never_a_trials_condition():
+    from trials.ctgov.conditions import ConditionMapper
+    from trials.vocabulary import load_vocabulary
+
+    assert load_vocabulary().condition("other:DIABETES") is not None  # a comorbidity the vocabulary knows
+    mapped = ConditionMapper(load_vocabulary()).map(["Type 2 Diabetes Mellitus", "Diabetes"])
+
+    assert (mapped.codes, mapped.unmapped) == ([], ["Type 2 Diabetes Mellitus", "Diabetes"])

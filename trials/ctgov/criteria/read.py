@@ -560,6 +560,9 @@ def _conditions(sentence: str, section: str) -> list[Suggestion]:
     positive = _polarity(section, _negated(sentence, m.start(), m.end()))
     if positive is None or (section != EXCLUSION and not positive):
         return []  # "no prior therapy for current lung cancer" says nothing about the diagnosis
+    if not positive and code.startswith("psy:"):
+        # Excluding a mental-health diagnosis excludes having it at all, the patient's own diagnosis included.
+        return [Suggestion("comorbidity", {"not": {"comorbidity": [code]}})]
     return [Suggestion("condition", _wrap({"condition": [code]}, positive))]
 
 

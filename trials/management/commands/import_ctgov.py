@@ -1,6 +1,8 @@
 """Import ClinicalTrials.gov records: API v2 JSON (any shape, gzip too) and legacy XML files, folders, archives."""
 
-from django.core.management.base import BaseCommand
+import os
+
+from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from trials.services import import_ctgov_paths
@@ -15,11 +17,16 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true", help="re-apply records even when unchanged")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar (logs, CI)")
         parser.add_argument("--all-skips", action="store_true", help="list every skipped record, not the first 50")
+        parser.add_argument("--oncotree", metavar="PATH", default=None,
+                            help="an OncoTree release file (JSON) to read cancer names with; default $ONCOTREE_PATH")
 
-    def handle(self, *args, paths, only, force, no_progress, all_skips, **options):
+    def handle(self, *args, paths, only, force, no_progress, all_skips, oncotree, **options):
+        if oncotree and not os.path.isfile(oncotree):
+            raise CommandError(f"No OncoTree file at {oncotree}")
         bar = tqdm(unit=" records", disable=no_progress, file=self.stderr._out, mininterval=0.5)
         try:
-            summary = import_ctgov_paths(paths=paths, only_refs=only, force=force, progress=bar.update)
+            summary = import_ctgov_paths(paths=paths, only_refs=only, force=force, progress=bar.update,
+                                         oncotree=oncotree)
         finally:
             bar.close()
         for line in summary.lines(max_skips=len(summary.skipped) if all_skips else 50):
