@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from trials.services import import_ctgov_paths
+from trials.ctgov import import_paths
 
 
 class Command(BaseCommand):
@@ -19,7 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args, paths, only, force, no_progress, all_skips, **options):
         bar = tqdm(unit=" records", disable=no_progress, file=self.stderr._out, mininterval=0.5)
         try:
-            summary = import_ctgov_paths(paths=paths, only_refs=only, force=force, progress=bar.update)
+            summary = import_paths(paths, only_refs=only, force=force, progress=bar.update)
         finally:
             bar.close()
         for line in summary.lines(max_skips=len(summary.skipped) if all_skips else 50):

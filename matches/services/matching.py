@@ -1,6 +1,5 @@
-"""Matching runs and the coordinators' writes: the only code that writes Match and MatchEvent."""
+"""Matching runs: the engine over candidates, and the upsert of its results into Match and MatchEvent."""
 
-import calendar
 import logging
 import math
 from collections import OrderedDict
@@ -9,18 +8,19 @@ from datetime import date
 
 import orjson
 from django.conf import settings
-from django.db import connection, models, transaction
-from django.db.models import Exists, Q
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from consent.models import VALID_AUTHORIZATION_SQL, Authorization
+from consent.models import VALID_AUTHORIZATION_SQL
 from intake.models import Patient
 from trials.eligibility import ENGINE_VERSION, evaluate
 from trials.models import Site, Trial
 from trials.vocabulary import load_vocabulary
 
-from . import pgcopy
-from .models import Match, MatchEvent, Status, Trigger, Verdict
+from .. import pgcopy
+from ..models import Match, MatchEvent, Status, Trigger, Verdict
+from .selectors import consented_patients
 
 log = logging.getLogger(__name__)
 
@@ -40,12 +40,6 @@ class RunResult:
         self.evaluated += other.evaluated
         self.created += other.created
         self.updated += other.updated
-
-
-def consented_patients(now=None):
-    return Patient.objects.active().filter(
-        pk__in=Authorization.objects.valid(now).values("patient_id")
-    )
 
 
 # What the engine reads, and no more: trials and patients carry long texts and JSON the run never needs.
@@ -504,62 +498,3 @@ def _batches(iterable, size):
         yield batch
 
 
-def withdraw_patient_matches(patient_id):
-    """Take every match of a patient out of the queues, with an event each. Runs inside the revocation."""
-    matches = list(Match.objects.filter(patient_id=patient_id).exclude(status=Status.WITHDRAWN))
-    now = timezone.now()
-    events = [
-        MatchEvent(match=m, kind=MatchEvent.Kind.SYSTEM, from_status=m.status, to_status=Status.WITHDRAWN,
-                   note="The patient revoked their authorization.", at=now)
-        for m in matches
-    ]
-    Match.objects.filter(pk__in=[m.pk for m in matches]).update(status=Status.WITHDRAWN, status_changed_at=now)
-    MatchEvent.objects.bulk_create(events)
-    log.info("withdrew matches patient=%s count=%s", patient_id, len(matches))
-    return len(matches)
-
-
-def change_status(*, match, status, by, note=""):
-    return match.move_to(status, by=by, note=note)
-
-
-def add_note(*, match, by, note):
-    return MatchEvent.objects.create(match=match, actor=by, kind=MatchEvent.Kind.NOTE, note=note)
-
-
-def stale_patient_ids(*, include_aged=False, today=None):
-    """Consented patients whose matches are out of date.
-
-    Never matched, answers changed since the last match, any match written by another engine version,
-    or (once a day) having a birthday today, which can move them across an age bound.
-    """
-    today = today or timezone.localdate()
-    other_engine = Match.objects.filter(patient_id=models.OuterRef("pk")).exclude(engine_version=ENGINE_VERSION)
-    stale = Q(matched_at__isnull=True) | Q(matched_at__lt=models.F("answers_changed_at")) | Exists(other_engine)
-    if include_aged:
-        stale |= Q(birth_date__month=today.month, birth_date__day=today.day)
-        if today.month == 3 and today.day == 1 and not calendar.isleap(today.year):
-            stale |= Q(birth_date__month=2, birth_date__day=29)  # their birthday counts from 1 March
-    return list(consented_patients().filter(stale).order_by("pk").values_list("pk", flat=True))
-
-
-def stale_trial_ids():
-    """Trials whose matching inputs changed after their last trial-wide match."""
-    return list(
-        Trial.objects.filter(Q(matched_at__isnull=True) | Q(matched_at__lt=models.F("criteria_changed_at")))
-        .values_list("pk", flat=True)
-    )
-
-
-def scrub_patient_matches(patient_id):
-    """On an erasure request: drop the health facts copied into the patient's matches and notes.
-
-    The rows stay (withdrawn, with their status history) so the record of who did what remains;
-    what they said about the patient's health does not.
-    """
-    withdraw_patient_matches(patient_id)
-    matches = Match.objects.filter(patient_id=patient_id)
-    scrubbed = matches.update(reasons=[], questions=[])
-    MatchEvent.objects.filter(match__patient_id=patient_id).exclude(note="").update(note="[erased on request]")
-    log.info("scrubbed matches patient=%s count=%s", patient_id, scrubbed)
-    return scrubbed
