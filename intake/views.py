@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -296,20 +296,13 @@ class IntakeWizard(SessionWizardView):
         )
         # The patient's id rides in the server-side session, never in a URL.
         self.request.session[PENDING_PATIENT_KEY] = patient.pk
-        return redirect("consent:sign")
-
-
-def _get_patient_for(token):
-    patient = Patient.from_status_token(token)
-    if patient is None:
-        raise Http404
-    return patient
+        return redirect("patient:sign")
 
 
 @require_http_methods(["GET", "POST"])
 def edit_answers(request, token):
     """Change any health answer from the private link; matching re-runs in the background."""
-    patient = _get_patient_for(token)
+    patient = Patient.objects.from_status_token_or_404(token)
     form_class = OncologyForm if kind_of(patient.condition_code) == "oncology" else MentalHealthForm
     extra = {"minor": patient.is_minor, "sex": patient.sex}
     if form_class is MentalHealthForm:
@@ -323,7 +316,7 @@ def edit_answers(request, token):
         update_answers(patient=patient, answers=form.answers(), postal_code=location.cleaned_data["postal_code"],
                        travel_radius_km=miles_to_km(location.cleaned_data.get("travel_radius")))
         messages.success(request, _("Thank you. Your answers are saved and we are checking your matches again."))
-        return redirect(reverse("matches:patient_status", args=[token]))
+        return redirect(reverse("patient:status", args=[token]))
     understood = describe_drugs((patient.answers or {}).get("medications") or [
         item for item in (patient.answers or {}).get("prior_therapies") or [] if item.startswith("drug:")])
     return render(request, "intake/edit_answers.html", {
