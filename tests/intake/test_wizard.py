@@ -223,7 +223,7 @@ def test_the_mental_health_page_holds_the_crisis_box_ready_for_item_9(client, po
 
 
 def test_an_earlier_step_no_longer_valid_at_submission_is_shown_again_and_nothing_is_saved(client, post_step):
-    """The last step re-checks every stored step (formtools' guard), even with the forms kept per request."""
+    """The last step re-checks every stored step (formtools' guard)."""
     start(client, post_step, condition="onc:LUAD")
     session = client.session
     stored = session[f"wizard_{WIZARD}"]["step_data"]
@@ -235,20 +235,3 @@ def test_an_earlier_step_no_longer_valid_at_submission_is_shown_again_and_nothin
     assert not Patient.objects.exists()
     page = response.content.decode()
     assert "About you" in page and 'href="#id_about-email"' in page
-
-
-def test_the_last_step_builds_each_steps_form_once(client, post_step, monkeypatch):
-    from intake import views
-
-    start(client, post_step, condition="onc:LUAD")
-    built = []
-    original = views.IntakeWizard.get_form
-
-    def counting(self, step=None, data=None, files=None):
-        built.append(step or self.steps.current)
-        return original(self, step, data, files)
-
-    monkeypatch.setattr(views.IntakeWizard, "get_form", counting)
-    post_step("oncology", ONCOLOGY)
-    assert Patient.objects.get().condition_code == "onc:LUAD"
-    assert sorted(built) == ["about", "condition", "oncology"]
