@@ -296,8 +296,4 @@ CACHES = {
 
 # Matching
 MATCH_CHUNK_SIZE = env_int("MATCH_CHUNK_SIZE", 2000)
-# Trials whose rule trees and sites a worker process keeps built (matches.services.prepared_trials), and whether
-# a Celery worker builds them for every recruiting trial as it starts, before forking its pool (config/celery.py).
-MATCH_TRIAL_CACHE_SIZE = env_int("MATCH_TRIAL_CACHE_SIZE", 20000)
-MATCH_WARM_WORKER = env_bool("MATCH_WARM_WORKER", True)
 DEFAULT_TRAVEL_RADIUS_KM = env_int("DEFAULT_TRAVEL_RADIUS_KM", 160)
