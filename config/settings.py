@@ -98,10 +98,6 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-# Django's own widgets (a select's options, a radio list) are drawn from its Jinja2 widget templates: the same HTML,
-# in ~60% of the CPU of the template-language ones (the coordinator queue: 23 -> 14 ms; docs/perf-load.md).
-FORM_RENDERER = "config.renderers.WidgetRenderer"
-
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
@@ -163,8 +159,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 OTP_TOTP_ISSUER = "TrialBridge"
 
 # Staff sessions end when idle; patients have no session worth keeping beyond the wizard.
-# Database sessions (the intake's answers so far live here, not in a cookie), read and written in plain SQL.
-SESSION_ENGINE = "config.sessions"
+# Database sessions: the intake's answers so far live here, not in a cookie, and survive a cache restart.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 2)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True

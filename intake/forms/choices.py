@@ -3,8 +3,6 @@
 Every question accepts "I don't know", which becomes None (unknown to the engine), never False.
 """
 
-import copy
-
 from django import forms
 from django.utils.functional import lazy
 from django.utils.translation import get_language
@@ -84,50 +82,13 @@ def to_choice(value):
     return UNKNOWN if value is None else str(value)
 
 
-def fixed(choices):
-    """A list of choices handed to a field as a callable.
-
-    Django deep-copies every field of a form each time the form is built, and a list of choices is copied
-    (lazy labels and all) and normalised again for the field and its widget; a callable is shared. The
-    intake wizard builds four to six forms per request, so this was a quarter of its CPU (docs/perf-load.md).
-    """
-    return lambda: choices
-
-
-class SharedChoices:
-    """A choice field whose copies share its choices: ChoiceField deep-copies them with every form built,
-    though nothing here ever changes a list of choices in place (a new list is assigned, if anything)."""
-
-    def __deepcopy__(self, memo):
-        # Field.__deepcopy__ and ChoiceWidget.__deepcopy__, minus their copies of the choices.
-        result, widget = copy.copy(self), copy.copy(self.widget)
-        widget.attrs = self.widget.attrs.copy()
-        memo[id(self)], memo[id(self.widget)] = result, widget
-        result.widget = widget
-        result.error_messages = self.error_messages.copy()
-        result.validators = self.validators[:]
-        return result
-
-
-class ChoiceField(SharedChoices, forms.ChoiceField):
-    pass
-
-
-class TypedChoiceField(SharedChoices, forms.TypedChoiceField):
-    pass
-
-
-class MultipleChoiceField(SharedChoices, forms.MultipleChoiceField):
-    pass
-
-
 def radio(label, choices, **kwargs):
-    return ChoiceField(label=label, choices=fixed(choices), widget=forms.RadioSelect, **kwargs)
+    return forms.ChoiceField(label=label, choices=choices, widget=forms.RadioSelect, **kwargs)
 
 
 def questionnaire_item(label):
-    return TypedChoiceField(label=label, choices=fixed(QUESTIONNAIRE_CHOICES), coerce=int_or_unknown,
-                            empty_value=None, widget=forms.RadioSelect)
+    return forms.TypedChoiceField(label=label, choices=QUESTIONNAIRE_CHOICES, coerce=int_or_unknown,
+                                  empty_value=None, widget=forms.RadioSelect)
 
 
 def split_names(text):
@@ -159,7 +120,6 @@ def drug_names(drug_ids, language=None):
     vocabulary = load_vocabulary()
     return ", ".join(vocabulary.label(drug_id, language or current_language()) for drug_id in drug_ids or []
                      if drug_id.startswith("drug:"))
-
 
 
 def miles_to_km(miles):
@@ -214,18 +174,6 @@ def find_condition(text, language=None):
     return None
 
 
-def selectable_condition_codes():
-    """Every code the condition list offers, as a set (cached per vocabulary, like the lists)."""
-    return _selectable_codes("en")
-
-
-@_per_language
-def _selectable_codes(vocabulary, language):
-    return frozenset(condition.code for kind in ("oncology", "mental_health", "pain")
-                     for condition in vocabulary.selectable_conditions(kind=kind))
-
-
-
 def kind_of(code):
     if code.startswith("onc:"):
         return "oncology"
@@ -249,7 +197,7 @@ def _biomarker_label(gene):
 
 def biomarker_field(gene):
     """A marker's question; its label follows the language of the request that shows it."""
-    return ChoiceField(label=lazy(_biomarker_label, str)(gene), choices=fixed(BIOMARKER_CHOICES),
+    return forms.ChoiceField(label=lazy(_biomarker_label, str)(gene), choices=BIOMARKER_CHOICES,
                              required=False, initial=UNKNOWN)
 
 

@@ -1,5 +1,7 @@
 """The status page's follow-up questions: the few answers that would settle a patient's unknowns."""
 
+import copy
+
 from django.utils.translation import gettext_lazy as _
 
 from trials.vocabulary import load_vocabulary
@@ -56,15 +58,15 @@ class FollowUpForm(WordedForm):
         elif question == "prior_lines":
             fields["prior_lines"] = radio(_("How many different treatment plans (lines) have you had?"), LINES)
         elif question == "prior_therapies":
-            fields["prior_therapies"] = OncologyForm.base_fields["prior_therapies"]
-            fields["prior_drugs"] = OncologyForm.base_fields["prior_drugs"]
+            fields["prior_therapies"] = copy.deepcopy(OncologyForm.base_fields["prior_therapies"])
+            fields["prior_drugs"] = copy.deepcopy(OncologyForm.base_fields["prior_drugs"])
         elif question == "medications":
-            fields["medications"] = MentalHealthForm.base_fields["medications"]
-            fields["medications_unsure"] = MentalHealthForm.base_fields["medications_unsure"]
+            fields["medications"] = copy.deepcopy(MentalHealthForm.base_fields["medications"])
+            fields["medications_unsure"] = copy.deepcopy(MentalHealthForm.base_fields["medications_unsure"])
         elif question == "antidepressant_trials":
-            fields["antidepressant_trials"] = MentalHealthForm.base_fields["antidepressant_trials"]
+            fields["antidepressant_trials"] = copy.deepcopy(MentalHealthForm.base_fields["antidepressant_trials"])
         elif question == "pregnant" and sex != Patient.Sex.MALE:
-            fields["pregnant"] = MentalHealthForm.base_fields["pregnant"]
+            fields["pregnant"] = copy.deepcopy(MentalHealthForm.base_fields["pregnant"])
         elif question == "phq9":
             for number, text in enumerate(PHQ9_ITEMS, start=1):
                 fields[f"phq9_{number}"] = questionnaire_item(text)
@@ -74,8 +76,8 @@ class FollowUpForm(WordedForm):
             for number, text in enumerate(GAD7_ITEMS, start=1):
                 fields[f"gad7_{number}"] = questionnaire_item(text)
         elif question in ("location", "travel_radius_km"):
-            fields["postal_code"] = AboutForm.base_fields["postal_code"]
-            fields["travel_radius"] = AboutForm.base_fields["travel_radius"]
+            fields["postal_code"] = copy.deepcopy(AboutForm.base_fields["postal_code"])
+            fields["travel_radius"] = copy.deepcopy(AboutForm.base_fields["travel_radius"])
         else:
             return False
         return True

@@ -19,8 +19,6 @@ from .choices import (
     TRAVEL_CHOICES,
     UNKNOWN,
     YES_NO_UNKNOWN,
-    ChoiceField,
-    MultipleChoiceField,
     biomarker_field,
     biomarker_field_name,
     condition_choices,
@@ -29,14 +27,12 @@ from .choices import (
     drug_names,
     ecog_field,
     find_condition,
-    fixed,
     int_or_unknown,
     kind_of,
     miles_to_km,
     questionnaire_item,
     radio,
     resolve_drugs,
-    selectable_condition_codes,
     to_choice,
     to_yes_no_unknown,
     yes_no_unknown,
@@ -88,8 +84,8 @@ class AboutForm(WordedForm):
         widget=forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric"}),
         help_text=_("Five digits. We use it only to find trial sites near you."),
     )
-    travel_radius = ChoiceField(label=_("How far could you travel to a trial site?"),
-                                      choices=fixed(TRAVEL_CHOICES), required=False)
+    travel_radius = forms.ChoiceField(label=_("How far could you travel to a trial site?"), choices=TRAVEL_CHOICES,
+                                      required=False)
 
     MINOR_LABELS = {
         "full_name": _("The child's full name"),
@@ -132,13 +128,6 @@ class AboutForm(WordedForm):
 
 
 
-class ConditionCodeField(ChoiceField):
-    """The condition list: a posted code is checked against a set, not by walking the grouped list."""
-
-    def valid_value(self, value):
-        return value in selectable_condition_codes()
-
-
 class ConditionForm(WordedForm):
     condition_text = forms.CharField(
         label=_("Type your condition"), required=False, max_length=120,
@@ -146,7 +135,7 @@ class ConditionForm(WordedForm):
         help_text=_("Any name you know works, in English or Spanish: for example “NSCLC”, “cáncer de mama”, "
                     "“depression”."),
     )
-    condition_code = ConditionCodeField(
+    condition_code = forms.ChoiceField(
         label=_("Or choose it from the list"), choices=(), required=False,
         error_messages={"invalid_choice": _("Choose a condition from the list.")},
     )
@@ -156,7 +145,7 @@ class ConditionForm(WordedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         language = current_language()
-        self.fields["condition_code"].choices = lambda: condition_choices(language)
+        self.fields["condition_code"].choices = condition_choices(language)
         self.suggestions = condition_suggestions(language)
 
     def clean(self):
@@ -184,10 +173,10 @@ class OncologyForm(WordedForm):
     stage = radio(_("What stage is the cancer?"), STAGES)
     metastatic = radio(_("Has it spread to other parts of the body (metastatic)?"), YES_NO_UNKNOWN)
     ecog = ecog_field()
-    prior_therapies = MultipleChoiceField(label=_("Kinds of treatment you have had for this cancer"),
-                                                choices=fixed(THERAPIES), widget=forms.CheckboxSelectMultiple,
-                                                required=False,
-                                                help_text=_("Leave all unticked if none yet or if you are not sure."))
+    prior_therapies = forms.MultipleChoiceField(
+        label=_("Kinds of treatment you have had for this cancer"), choices=THERAPIES,
+        widget=forms.CheckboxSelectMultiple, required=False,
+        help_text=_("Leave all unticked if none yet or if you are not sure."))
     prior_drugs = forms.CharField(
         label=_("Cancer medicines you have had, by name (optional)"), required=False, max_length=500,
         help_text=_("Separate names with commas, for example: carboplatin, osimertinib."))
