@@ -1,8 +1,8 @@
 """What every page's frame (templates/base.html) links to, worked out once per process.
 
-`{% static %}` looks each file up in the manifest and `{% url %}` walks the URLconf on every render; for the
-frame's six links that was ~5% of an intake step's CPU (docs/perf-load.md). None of them changes while the
-process runs (no language prefixes in the URLs, one manifest per deployment).
+`{% static %}` looks each file up in the manifest and `{% url %}` walks the URLconf on every render, yet none
+of the frame's links changes while the process runs (no language prefixes in the URLs, one manifest per
+deployment).
 """
 
 from functools import cache

@@ -121,7 +121,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        # Persistent connections: ~5x the throughput of a one-insert form POST (DESIGN.md).
+        # Persistent connections: opening one costs more than a one-insert form POST itself (DESIGN.md).
         conn_max_age=env_int("CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
