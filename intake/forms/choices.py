@@ -126,24 +126,9 @@ def miles_to_km(miles):
     return round(int(miles) * 1.609344) if miles else None
 
 
-def _per_language(build):
-    """Cache what `build(vocabulary, language)` makes of the (unchanging) vocabulary, per language."""
-    made = {}
-
-    def cached(language=None):
-        vocabulary, language = load_vocabulary(), language or current_language()
-        key = (id(vocabulary), language)
-        if key not in made or made[key][0] is not vocabulary:
-            made[key] = (vocabulary, build(vocabulary, language))
-        return made[key][1]
-
-    cached.__doc__ = build.__doc__
-    return cached
-
-
-@_per_language
-def condition_choices(vocabulary, language):
+def condition_choices(language=None):
     """Selectable conditions grouped as the patient thinks of them: cancer, mental health, pain."""
+    vocabulary, language = load_vocabulary(), language or current_language()
     groups = [("oncology", _("Cancer")), ("mental_health", _("Mental health")), ("pain", _("Pain"))]
     choices = [("", _("Choose one"))]
     for kind, label in groups:
@@ -152,9 +137,9 @@ def condition_choices(vocabulary, language):
     return choices
 
 
-@_per_language
-def condition_suggestions(vocabulary, language):
+def condition_suggestions(language=None):
     """Every label and synonym in the patient's language, offered as they type (a native <datalist>)."""
+    vocabulary, language = load_vocabulary(), language or current_language()
     names = set()
     for condition in vocabulary.conditions.values():
         if condition.selectable:
