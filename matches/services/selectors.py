@@ -20,7 +20,7 @@ def consented_patients(now=None):
     )
 
 
-def stale_patient_ids(*, include_aged=False, today=None):
+def stale_patients(*, include_aged=False, today=None):
     """Consented patients whose matches are out of date.
 
     Never matched, answers changed since the last match, any match written by another engine version,
@@ -33,7 +33,11 @@ def stale_patient_ids(*, include_aged=False, today=None):
         stale |= Q(birth_date__month=today.month, birth_date__day=today.day)
         if today.month == 3 and today.day == 1 and not calendar.isleap(today.year):
             stale |= Q(birth_date__month=2, birth_date__day=29)  # their birthday counts from 1 March
-    return list(consented_patients().filter(stale).order_by("pk").values_list("pk", flat=True))
+    return consented_patients().filter(stale)
+
+
+def stale_patient_ids(**options):
+    return list(stale_patients(**options).order_by("pk").values_list("pk", flat=True))
 
 
 def stale_trial_ids():
