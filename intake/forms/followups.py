@@ -2,28 +2,34 @@
 
 import copy
 
-from django.utils.translation import gettext_lazy as _
-
 from trials.vocabulary import load_vocabulary
 
 from ..models import Patient
-from ..questionnaires import GAD7_ITEMS, PHQ9_ITEMS
 from .choices import (
-    LINES,
-    STAGES,
     UNKNOWN,
-    YES_NO_UNKNOWN,
     biomarker_field,
     biomarker_field_name,
     ecog_field,
     int_or_unknown,
     miles_to_km,
-    questionnaire_item,
-    radio,
     resolve_drugs,
     yes_no_unknown,
 )
 from .steps import AboutForm, MentalHealthForm, OncologyForm, WordedForm
+
+# Questions asked here with the intake step's own fields: {fact: (the step's form, its fields)}.
+ASKED_AS_IN_THE_INTAKE = {
+    "stage": (OncologyForm, ["stage"]),
+    "metastatic": (OncologyForm, ["metastatic"]),
+    "prior_lines": (OncologyForm, ["prior_lines"]),
+    "prior_therapies": (OncologyForm, ["prior_therapies", "prior_drugs"]),
+    "medications": (MentalHealthForm, ["medications", "medications_unsure"]),
+    "antidepressant_trials": (MentalHealthForm, ["antidepressant_trials"]),
+    "phq9": (MentalHealthForm, [f"phq9_{number}" for number in range(1, 10)]),
+    "gad7": (MentalHealthForm, [f"gad7_{number}" for number in range(1, 8)]),
+    "location": (AboutForm, ["postal_code", "travel_radius"]),
+    "travel_radius_km": (AboutForm, ["postal_code", "travel_radius"]),
+}
 
 
 class FollowUpForm(WordedForm):
@@ -50,34 +56,13 @@ class FollowUpForm(WordedForm):
             self.gene_fields[biomarker_field_name(gene)] = gene
         elif question == "ecog":
             fields["ecog"] = ecog_field(self.minor)
-        elif question == "stage":
-            fields["stage"] = radio(_("What stage is the cancer?"), STAGES)
-        elif question == "metastatic":
-            fields["metastatic"] = radio(_("Has it spread to other parts of the body (metastatic)?"),
-                                         YES_NO_UNKNOWN)
-        elif question == "prior_lines":
-            fields["prior_lines"] = radio(_("How many different treatment plans (lines) have you had?"), LINES)
-        elif question == "prior_therapies":
-            fields["prior_therapies"] = copy.deepcopy(OncologyForm.base_fields["prior_therapies"])
-            fields["prior_drugs"] = copy.deepcopy(OncologyForm.base_fields["prior_drugs"])
-        elif question == "medications":
-            fields["medications"] = copy.deepcopy(MentalHealthForm.base_fields["medications"])
-            fields["medications_unsure"] = copy.deepcopy(MentalHealthForm.base_fields["medications_unsure"])
-        elif question == "antidepressant_trials":
-            fields["antidepressant_trials"] = copy.deepcopy(MentalHealthForm.base_fields["antidepressant_trials"])
         elif question == "pregnant" and sex != Patient.Sex.MALE:
             fields["pregnant"] = copy.deepcopy(MentalHealthForm.base_fields["pregnant"])
-        elif question == "phq9":
-            for number, text in enumerate(PHQ9_ITEMS, start=1):
-                fields[f"phq9_{number}"] = questionnaire_item(text)
         elif question == "suicidal_ideation" and "phq9_9" not in fields:
-            fields["phq9_9"] = questionnaire_item(PHQ9_ITEMS[8])
-        elif question == "gad7":
-            for number, text in enumerate(GAD7_ITEMS, start=1):
-                fields[f"gad7_{number}"] = questionnaire_item(text)
-        elif question in ("location", "travel_radius_km"):
-            fields["postal_code"] = copy.deepcopy(AboutForm.base_fields["postal_code"])
-            fields["travel_radius"] = copy.deepcopy(AboutForm.base_fields["travel_radius"])
+            fields["phq9_9"] = copy.deepcopy(MentalHealthForm.base_fields["phq9_9"])
+        elif question in ASKED_AS_IN_THE_INTAKE:
+            form_class, names = ASKED_AS_IN_THE_INTAKE[question]
+            fields.update((name, copy.deepcopy(form_class.base_fields[name])) for name in names)
         else:
             return False
         return True
