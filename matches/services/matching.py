@@ -133,7 +133,7 @@ def _evaluate(prepared, patient, profile, today):
 def _existing(**filters):
     """The stored matches' engine values and status, keyed by (patient id, trial id)."""
     return {(row["patient_id"], row["trial_id"]): row
-            for row in Match.objects.filter(**filters).values(*EXISTING_FIELDS)}
+            for row in Match.objects.filter(**filters).order_by().values(*EXISTING_FIELDS)}
 
 
 def _upsert(fresh, existing, trigger):
@@ -193,7 +193,7 @@ def candidate_trials(patient, today):
     codes = sorted(load_vocabulary().ancestors(patient.condition_code))
     narrowed = set(Trial.objects.candidates_for(condition_codes=codes, age_years=patient.age_on(today),
                                                 sex=patient.sex).values_list("pk", flat=True))
-    already = set(Match.objects.filter(patient_id=patient.pk).values_list("trial_id", flat=True))
+    already = set(Match.objects.filter(patient_id=patient.pk).order_by().values_list("trial_id", flat=True))
     trial_ids = sorted(narrowed | already)
     sites = _sites_of(trial_ids)
     box = travel_box(patient)
