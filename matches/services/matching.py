@@ -292,9 +292,9 @@ def match_trial(trial_id, *, trigger=Trigger.TRIAL_CHANGED, today=None, chunk_si
     """Match one trial against every consented patient, in chunks, keeping memory bounded.
 
     1. Build the trial's rule and site locations once.
-    2. Stream the candidate patients' ids (one query, read in batches, never the whole list at once).
-    3. For each chunk: load those patients, evaluate, then in one transaction lock their rows, drop any
-       whose authorization was revoked meanwhile, and upsert their matches.
+    2. Read the candidate patients' ids in one query (ids only: a few MB for a million patients).
+    3. For each chunk of them: load those patients, evaluate, then in one transaction lock their rows, drop
+       any whose authorization was revoked meanwhile, and upsert their matches.
     """
     today = today or timezone.localdate()
     chunk_size = chunk_size or settings.MATCH_CHUNK_SIZE
@@ -302,9 +302,12 @@ def match_trial(trial_id, *, trigger=Trigger.TRIAL_CHANGED, today=None, chunk_si
     if trial is None:
         return RunResult(skipped_reason="no such trial")
     (prepared,) = _prepare([trial.pk], _sites_of([trial.pk]))
-    ids = candidate_patients(trial, today).order_by("pk").values_list("pk", flat=True)
+    # A plain query, not a server-side cursor: PostgreSQL plans a cursor for its first rows, and over the
+    # consent subqueries that plan can take minutes to reach them all.
+    ids = list(candidate_patients(trial, today).order_by("pk").values_list("pk", flat=True))
     total = RunResult()
-    for chunk_ids in _batches(ids.iterator(chunk_size=chunk_size), chunk_size):
+    for start in range(0, len(ids), chunk_size):
+        chunk_ids = ids[start:start + chunk_size]
         patients = Patient.objects.filter(pk__in=chunk_ids).only(*PATIENT_FIELDS).order_by()
         fresh = {p.pk: _evaluate(prepared, p, p.profile(), today) for p in patients}
         with transaction.atomic():
@@ -319,14 +322,3 @@ def match_trial(trial_id, *, trigger=Trigger.TRIAL_CHANGED, today=None, chunk_si
     log.info("matched trial=%s evaluated=%s created=%s updated=%s", trial_id, total.evaluated, total.created,
              total.updated)
     return total
-
-
-def _batches(iterable, size):
-    batch = []
-    for item in iterable:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
