@@ -2,21 +2,32 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
+# A stamp per set of requirements, named after the files' checksum: editing a file reinstalls that set.
+APP_STAMP := $(VENV)/.installed-app-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
+DEV_STAMP := $(VENV)/.installed-dev-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install run test serve lint messages bench clean
+.PHONY: install install-app run test serve lint messages bench clean
 
-$(STAMP): requirements.txt
+$(APP_STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
-	rm -f $(VENV)/.installed-*
-	touch $(STAMP)
+	rm -f $(VENV)/.installed-app-*
+	touch $(APP_STAMP)
 
-install: $(STAMP)
+$(DEV_STAMP): $(APP_STAMP) requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	rm -f $(VENV)/.installed-dev-*
+	touch $(DEV_STAMP)
+
+# The app alone (requirements.txt), as `make run` and `make serve` need it.
+install-app: $(APP_STAMP)
+
+# Everything a developer needs: the app, the tests, the benchmarks and the linter.
+install: $(DEV_STAMP)
 
 # Demo on SQLite with tasks in-process (no broker needed): http://127.0.0.1:8000
-run: install
+run: install-app
 	env -u DATABASE_URL -u CELERY_BROKER_URL $(BIN)/python manage.py migrate --noinput
 	env -u DATABASE_URL -u CELERY_BROKER_URL $(BIN)/python manage.py load_demo
 	env -u DATABASE_URL -u CELERY_BROKER_URL $(BIN)/python manage.py runserver 127.0.0.1:8000
@@ -34,7 +45,7 @@ serve: export SECURE_SSL_REDIRECT ?= false
 serve: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/trialbridge
 serve: export CELERY_BROKER_URL ?= redis://127.0.0.1:6379/0
 serve: export CACHE_URL ?= redis://127.0.0.1:6379/1
-serve: install
+serve: install-app
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v 0
 	$(BIN)/honcho start -f Procfile

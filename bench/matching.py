@@ -104,8 +104,6 @@ def parse_args(argv=None):
                         help="other patients timed without narrowing (the unpaired ratio)")
     parser.add_argument("--paired-sample", type=int, default=15,
                         help="timed patients matched again without narrowing (the paired ratio)")
-    parser.add_argument("--cold-sample", type=int, default=30,
-                        help="patients timed first, in a worker that has not built any trial yet")
     parser.add_argument("--trial-family", default="onc:LUNG",
                         help="match_trial runs on this family's broadest recruiting trial (onc:TISSUE: worst case)")
     parser.add_argument("--curated-share", type=float, default=0.35, help="share of trials with curated criteria")
@@ -121,7 +119,7 @@ def parse_args(argv=None):
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.quick:
-        args.trials, args.patients, args.sample, args.baseline_sample, args.cold_sample = 2_000, 20_000, 20, 3, 5
+        args.trials, args.patients, args.sample, args.baseline_sample = 2_000, 20_000, 20, 3
         args.paired_sample = 3
     return args
 
@@ -383,6 +381,7 @@ def measure(args):
     from intake.models import Patient
     from matches import services
     from matches.models import Match, MatchEvent
+    from matches.services import matching
     from trials.models import Trial
     from trials.vocabulary import load_vocabulary
 
@@ -390,31 +389,9 @@ def measure(args):
     load_vocabulary()
     out = {}
     ids = list(services.consented_patients().filter(matched_at__isnull=True).values_list("pk", flat=True))
-    sample = rng.sample(ids, min(len(ids), args.cold_sample + args.sample + args.baseline_sample))
-    cold_ids, sample = sample[:args.cold_sample], sample[args.cold_sample:]
+    sample = rng.sample(ids, min(len(ids), args.sample + args.baseline_sample))
     narrowed_ids, baseline_ids = sample[:args.sample], sample[args.sample:]
 
-    # (a0) a worker that did not warm up: every trial is built the first time a patient needs it.
-    services.prepared_trials.clear()
-    cold = []
-    for patient_id in cold_ids:
-        started = time.perf_counter()
-        services.match_patient(patient_id)
-        cold.append((time.perf_counter() - started) * 1000)
-    if cold:
-        out["cold_patient_p50_ms"] = round(statistics.median(cold), 1)
-        out["cold_patient_p95_ms"] = round(percentile(cold, 0.95), 1)
-        out["cold_patients_timed"] = len(cold)
-
-    # (a) a worker as Celery starts it: config.celery.warm_matching builds the recruiting trials, then freezes
-    # them out of the garbage collector's walks, before the pool forks. The same function, called here.
-    from config.celery import warm_matching
-
-    services.prepared_trials.clear()
-    started = time.perf_counter()
-    warm_matching()
-    out["warm_seconds"] = round(time.perf_counter() - started, 2)
-    out["warm_trials"] = len(services.prepared_trials.entries)
     services.match_patient(narrowed_ids[0])  # the connection's first use; not timed
     timings, candidates, written, timed_ids = [], [], 0, narrowed_ids[1:]
     for patient_id in timed_ids:
@@ -454,13 +431,14 @@ def measure(args):
 
     # (a, continued) the same service without the database narrowing: every recruiting trial is a candidate.
     def every_recruiting_trial(patient, today):
-        stamped = dict(Trial.objects.recruiting().values_list("pk", "criteria_changed_at"))
-        stamped.update(Trial.objects.filter(matches__patient_id=patient.pk).values_list("pk", "criteria_changed_at"))
-        return services.prepared_trials.get_many(sorted(stamped.items()))
+        ids = set(Trial.objects.recruiting().values_list("pk", flat=True))
+        ids |= set(Match.objects.filter(patient_id=patient.pk).values_list("trial_id", flat=True))
+        ids = sorted(ids)
+        return matching._prepare(ids, matching._sites_of(ids))
 
     def without_narrowing(patient_ids):
-        original = services.candidate_trials
-        services.candidate_trials = every_recruiting_trial
+        original = matching.candidate_trials
+        matching.candidate_trials = every_recruiting_trial
         try:
             spent = []
             for patient_id in patient_ids:
@@ -469,7 +447,7 @@ def measure(args):
                 spent.append((time.perf_counter() - started) * 1000)
             return spent
         finally:
-            services.candidate_trials = original
+            matching.candidate_trials = original
 
     # Paired: the same patients' first match again, so the two sides differ only in the narrowing.
     paired_ids = timed_ids[:args.paired_sample]

@@ -1,11 +1,7 @@
-import gc
-import logging
 import os
-import time
 
 from celery import Celery
 from celery.schedules import crontab
-from celery.signals import worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -34,34 +30,3 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/15"),
     },
 }
-
-
-@worker_init.connect
-def warm_matching(**kwargs):
-    """Build the recruiting trials' rules once, in the worker's main process, before it forks its pool.
-
-    The children inherit them (copy-on-write), so a patient matched right after a restart is as fast as
-    any other. Then gc.freeze(): the cyclic collector no longer walks the ~16,000 kept rule trees on every
-    full collection (those pauses were 60–80 ms inside a patient's match, docs/perf-matching.md). If the
-    database is not reachable yet, the worker starts anyway and builds trials as patients need them.
-    """
-    from django.conf import settings
-    from django.db import DatabaseError, connections
-
-    if not settings.MATCH_WARM_WORKER:
-        return
-    from matches.services import warm_prepared_trials
-
-    log = logging.getLogger("matches.services")
-    started = time.monotonic()
-    try:
-        count = warm_prepared_trials()
-        log.info("warmed trials=%s seconds=%.1f", count, time.monotonic() - started)
-    except DatabaseError as error:
-        log.warning("trials not warmed: %s", error.__class__.__name__)
-    finally:
-        for connection in connections.all(initialized_only=True):
-            if not connection.in_atomic_block:  # (a caller's open transaction, as in tests, stays its own)
-                connection.close()  # never share a connection with the forked children
-    gc.collect()
-    gc.freeze()

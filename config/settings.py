@@ -98,10 +98,6 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-# Django's own widgets (a select's options, a radio list) are drawn from its Jinja2 widget templates: the same HTML,
-# in ~60% of the CPU of the template-language ones (the coordinator queue: 23 -> 14 ms; docs/perf-load.md).
-FORM_RENDERER = "config.renderers.WidgetRenderer"
-
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
@@ -116,7 +112,6 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "config.context_processors.frame",
             ],
         },
     },
@@ -125,7 +120,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        # Persistent connections: ~5x the throughput of a one-insert form POST (DESIGN.md).
+        # Persistent connections: opening one costs more than a one-insert form POST itself (DESIGN.md).
         conn_max_age=env_int("CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
@@ -163,8 +158,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 OTP_TOTP_ISSUER = "TrialBridge"
 
 # Staff sessions end when idle; patients have no session worth keeping beyond the wizard.
-# Database sessions (the intake's answers so far live here, not in a cookie), read and written in plain SQL.
-SESSION_ENGINE = "config.sessions"
+# Database sessions: the intake's answers so far live here, not in a cookie, and survive a cache restart.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 2)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
@@ -301,8 +296,4 @@ ONCOTREE_PATH = env_str("ONCOTREE_PATH")
 
 # Matching
 MATCH_CHUNK_SIZE = env_int("MATCH_CHUNK_SIZE", 2000)
-# Trials whose rule trees and sites a worker process keeps built (matches.services.prepared_trials), and whether
-# a Celery worker builds them for every recruiting trial as it starts, before forking its pool (config/celery.py).
-MATCH_TRIAL_CACHE_SIZE = env_int("MATCH_TRIAL_CACHE_SIZE", 20000)
-MATCH_WARM_WORKER = env_bool("MATCH_WARM_WORKER", True)
 DEFAULT_TRAVEL_RADIUS_KM = env_int("DEFAULT_TRAVEL_RADIUS_KM", 160)

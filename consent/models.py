@@ -130,19 +130,6 @@ class AuthorizationQuerySet(models.QuerySet):
         return qs
 
 
-# valid() as one SQL condition on a patient id column, for a statement that checks one patient in one round trip
-# (matching's hot path: the ORM spent ~3 ms of Python building and compiling what runs in ~0.4 ms,
-# docs/perf-matching.md). Takes one parameter, `now`. It must say what valid() says:
-# tests/matches/test_patient_sql.py compares the two case by case.
-VALID_AUTHORIZATION_SQL = """EXISTS (
-    SELECT 1 FROM consent_authorization a
-    JOIN consent_authorizationtext t ON t.id = a.text_id
-    WHERE a.patient_id = {patient_id} AND a.expires_at > %s
-      AND NOT EXISTS (SELECT 1 FROM consent_revocation r WHERE r.authorization_id = a.id)
-      AND t.version >= COALESCE((SELECT max(x.version) FROM consent_authorizationtext x
-                                 WHERE x.requires_reconsent AND x.status <> 'draft'), 0))"""
-
-
 class Authorization(models.Model):
     """A signed authorization. Append-only: once saved it is never updated; revocation is its own row."""
 

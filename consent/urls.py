@@ -4,7 +4,6 @@ from . import views
 
 app_name = "consent"
 urlpatterns = [
-    path("authorize/", views.sign, name="sign"),
     path("authorize/done/", views.done, name="done"),
     path("status/<str:token>/authorization/", views.copy, name="copy"),
     path("status/<str:token>/authorization.pdf", views.copy_pdf, name="copy_pdf"),

@@ -41,13 +41,6 @@ def _pending_patient(request):
     return Patient.objects.active().filter(pk=patient_id).first() if patient_id else None
 
 
-def _patient_for_token(token):
-    patient = Patient.from_status_token(token)
-    if patient is None:
-        raise Http404
-    return patient
-
-
 def _sign_page(request, patient, on_signed):
     """Show the current text and take a signature over exactly that version."""
     text = AuthorizationText.objects.current()
@@ -98,14 +91,14 @@ def sign(request):
 @require_http_methods(["GET", "POST"])
 def resign(request, token):
     """Sign again from the status link: after revoking, after expiry, or when a new version requires it."""
-    patient = _patient_for_token(token)
+    patient = Patient.objects.from_status_token_or_404(token)
     if not needs_signature(patient):
         messages.info(request, _("Your authorization is active. There is nothing to sign."))
-        return redirect("matches:patient_status", token=token)
+        return redirect("patient:status", token=token)
 
     def on_signed():
         messages.success(request, _("Thank you. Your authorization is signed, and we are looking for trials for you."))
-        return redirect("matches:patient_status", token=token)
+        return redirect("patient:status", token=token)
 
     return _sign_page(request, patient, on_signed)
 
@@ -116,12 +109,8 @@ def done(request):
     if patient is None:
         return redirect("intake:landing")
     token = patient.status_token()
-    status_url = request.build_absolute_uri(reverse("matches:patient_status", args=[token]))
+    status_url = request.build_absolute_uri(reverse("patient:status", args=[token]))
     return render(request, "consent/done.html", {"patient": patient, "status_url": status_url, "token": token})
-
-
-def patient_status_path(patient):
-    return reverse("matches:patient_status", args=[patient.status_token()])
 
 
 def _signed_authorization(patient):
@@ -132,14 +121,14 @@ def _signed_authorization(patient):
 
 
 def copy(request, token):
-    patient = _patient_for_token(token)
+    patient = Patient.objects.from_status_token_or_404(token)
     authorization = _signed_authorization(patient)
     return render(request, "consent/copy.html", {"authorization": authorization, "patient": patient,
                                                  "token": token, "verified": authorization.verify()})
 
 
 def copy_pdf(request, token):
-    patient = _patient_for_token(token)
+    patient = Patient.objects.from_status_token_or_404(token)
     authorization = _signed_authorization(patient)
     response = HttpResponse(authorization_pdf(authorization), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="authorization-{patient.reference}.pdf"'
@@ -148,10 +137,10 @@ def copy_pdf(request, token):
 
 @require_http_methods(["GET", "POST"])
 def revoke(request, token):
-    patient = _patient_for_token(token)
+    patient = Patient.objects.from_status_token_or_404(token)
     if current_authorization(patient) is None and not patient.authorizations.filter(revocation__isnull=True).exists():
         messages.info(request, _("Your authorization is already revoked or has expired."))
-        return redirect("matches:patient_status", token=token)
+        return redirect("patient:status", token=token)
     form = RevokeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -163,6 +152,6 @@ def revoke(request, token):
             # Say only what is true: TrialBridge stops; what study teams already received stays with them,
             # and the answers stay on file until the patient asks for erasure.
             messages.success(request, REVOKED_MESSAGE)
-        return redirect("matches:patient_status", token=token)
+        return redirect("patient:status", token=token)
     return render(request, "consent/revoke.html", {"form": form, "patient": patient, "token": token})
 

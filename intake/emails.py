@@ -8,7 +8,7 @@ from django.utils import translation
 
 
 def status_link_url(patient):
-    return settings.SITE_URL.rstrip("/") + reverse("matches:patient_status", args=[patient.status_token()])
+    return settings.SITE_URL.rstrip("/") + reverse("patient:status", args=[patient.status_token()])
 
 
 def send_status_link(patient):

@@ -5,6 +5,7 @@ from datetime import date
 from django.core import signing
 from django.db import models
 from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +31,13 @@ def age_on(birth_date, today):
 class PatientQuerySet(models.QuerySet):
     def active(self):
         return self.filter(erased_at__isnull=True)
+
+    def from_status_token_or_404(self, token):
+        """The patient a private status link belongs to, for every page under it; 404 for a bad or erased one."""
+        patient = self.model.from_status_token(token)
+        if patient is None:
+            raise Http404
+        return patient
 
 
 class Patient(models.Model):

@@ -1,9 +1,6 @@
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
@@ -24,6 +21,7 @@ from .forms import (
     miles_to_km,
     safety_item_answered_above_not_at_all,
 )
+from .forms.choices import ADULT_AGE_YEARS
 from .models import Patient, age_on
 from .services import submit_intake, update_answers
 
@@ -40,21 +38,6 @@ STAGES = [
 ]
 STAGE_OF_STEP = {"about": "about", "condition": "condition", "oncology": "questions",
                  "mental_health": "questions", "safety": "questions", "medicines": "questions"}
-
-# The HTML of a step's fields before anything is typed into them, per step, language and form wording
-# (minor, sex, kind): crispy-forms rendering of these fields cost most of an intake request's CPU (docs/perf-load.md).
-# Only the medicines step shows what this patient typed, so it is never kept; a bound form never is either.
-_UNFILLED_STEP_HTML = {}
-KEPT_STEPS = {"about", "condition", "oncology", "mental_health", "safety"}
-
-# The whole page of such a step, kept the same way, for an anonymous visitor with no message waiting: what
-# differs between two patients' copies is only the CSRF token, written into each copy as it is served. Drawing
-# the page around the fields was ~20% of an intake POST's CPU (docs/perf-load.md, "Third pass"). Bounded: the
-# key's parts come from validated answers, but a page is only kept for a bare path, and only so many.
-_UNFILLED_STEP_PAGES = {}
-MAX_KEPT_PAGES = 512
-CSRF_SLOT = "\x00csrf\x00"
-
 
 def landing(request):
     return render(request, "intake/landing.html")
@@ -117,63 +100,17 @@ class IntakeWizard(SessionWizardView):
         form = self.get_form(step, data=self.storage.get_step_data(step), files=self.storage.get_step_files(step))
         return self.render(form)
 
-    def get_cleaned_data_for_step(self, step):
-        """A stored step's cleaned data, validated once per request.
-
-        formtools asks again every time it works out which steps apply (condition_dict), and once more for
-        every step when the last one is posted (render_done), building and validating the form each time.
-        None at once for a step with nothing stored yet, without building and validating an empty form.
-        """
-        form = self._validated_form(step)
-        return form.cleaned_data if form is not None and form.is_valid() else None
-
-    def _validated_form(self, step):
-        """The form for a stored step, bound to its stored data: built once per request and reused while the
-        keyword arguments it was built with (a child's wording, the condition's kind) still hold."""
-        if step not in self.form_list or self.storage.get_step_data(step) is None:
-            return None
-        kwargs = self.get_form_kwargs(step)
-        kept = self.__dict__.setdefault("_forms", {})
-        if step not in kept or kept[step][0] != kwargs:
-            form = self.get_form(step, data=self.storage.get_step_data(step), files=self.storage.get_step_files(step))
-            kept[step] = (kwargs, form)
-        return kept[step][1]
-
-    def process_step(self, form):
-        # The posted step's data is about to be stored: keep its form, just validated with that very data.
-        # Other steps' kept forms stay bound to their own stored data, which this does not change; one built
-        # with arguments this changes (a child's wording, the condition's kind) is rebuilt when next asked for.
-        kwargs = self.get_form_kwargs(self.steps.current)
-        self.__dict__.pop("_about_kept", None)
-        self.__dict__.setdefault("_forms", {})[self.steps.current] = (kwargs, form)
-        return super().process_step(form)
-
-    def render_done(self, form, **kwargs):
-        """formtools' re-validation of every step before `done`, with the forms this request already checked."""
-        final_forms = {}
-        for step in self.get_form_list():
-            form_obj = self._validated_form(step) or self.get_form(step, data=None)
-            if not form_obj.is_valid():
-                return self.render_revalidation_failure(step, form_obj, **kwargs)
-            final_forms[step] = form_obj
-        response = self.done(list(final_forms.values()), form_dict=final_forms, **kwargs)
-        self.storage.reset()
-        return response
-
-    def _about(self):
-        """Birthday and sex as stored, read without re-validating the whole step (once per request)."""
-        if "_about_kept" not in self.__dict__:
-            data = self.storage.get_step_data("about") or {}
-            try:
-                birth_date = STORED_BIRTH_DATE.clean(data.get("about-birth_date"))
-            except forms.ValidationError:
-                birth_date = None
-            minor = birth_date is not None and age_on(birth_date, timezone.localdate()) < 18
-            self.__dict__["_about_kept"] = (birth_date, data.get("about-sex"), minor)
-        return self.__dict__["_about_kept"]
+    def _stored_about(self, name):
+        """A value of the stored about step, read from the raw data: validating that step builds its form,
+        whose keyword arguments (get_form_kwargs) need this very value."""
+        return (self.storage.get_step_data("about") or {}).get(f"about-{name}")
 
     def is_minor(self):
-        return self._about()[2]
+        try:
+            birth_date = STORED_BIRTH_DATE.clean(self._stored_about("birth_date"))
+        except forms.ValidationError:
+            return False
+        return age_on(birth_date, timezone.localdate()) < ADULT_AGE_YEARS
 
     def post(self, *args, **kwargs):
         """A posted step the wizard doesn't show now (a stale tab, a forged form) goes back to the current step."""
@@ -190,7 +127,7 @@ class IntakeWizard(SessionWizardView):
             return {}
         kwargs = {"minor": self.is_minor()}
         if step in ("oncology", "mental_health"):
-            kwargs["sex"] = self._about()[1]
+            kwargs["sex"] = self._stored_about("sex")
         if step == "mental_health":
             kwargs["kind"] = kind_of(_condition_code(self))
         return kwargs
@@ -209,60 +146,7 @@ class IntakeWizard(SessionWizardView):
         )
         if self.steps.current == "medicines":
             context["understood"] = self._understood_drugs()
-        context["step_fields"] = self.step_fields(form, context.get("understood"))
         return context
-
-    def render_next_step(self, form, **kwargs):
-        """The next step's page; one nobody has typed into yet is served as kept without building its form."""
-        next_step = self.steps.next
-        if self.storage.get_step_data(next_step) is None:
-            self.storage.current_step = next_step
-            key = self._page_key(bound=False)
-            if key in _UNFILLED_STEP_PAGES:
-                return self._kept_page(key)
-            return self.render(self.get_form(next_step), **kwargs)
-        return super().render_next_step(form, **kwargs)
-
-    def render(self, form=None, **kwargs):
-        form = form or self.get_form()
-        key = self._page_key(bound=form.is_bound)
-        if key is None:
-            return super().render(form, **kwargs)
-        if key in _UNFILLED_STEP_PAGES:
-            return self._kept_page(key)
-        token = get_token(self.request)
-        response = super().render(form, csrf_token=token, **kwargs)
-        response.render()
-        if len(_UNFILLED_STEP_PAGES) < MAX_KEPT_PAGES:
-            _UNFILLED_STEP_PAGES[key] = response.content.decode().replace(token, CSRF_SLOT)
-        return response
-
-    def _kept_page(self, key):
-        return HttpResponse(_UNFILLED_STEP_PAGES[key].replace(CSRF_SLOT, get_token(self.request)))
-
-    def _page_key(self, *, bound):
-        """What the current step's page depends on, or None when it is not to be kept (a form with answers in
-        it, a signed-in user, a message waiting, a query string)."""
-        step, request = self.steps.current, self.request
-        if bound or step not in KEPT_STEPS or request.META.get("QUERY_STRING"):
-            return None
-        if request.user.is_authenticated or len(messages.get_messages(request)):
-            return None
-        return (step, self.steps.prev, get_language(), request.path, self.is_minor(),
-                tuple(sorted(self.get_form_kwargs(step).items())))
-
-    def step_fields(self, form, understood=None):
-        step = self.steps.current
-
-        def rendered():
-            return render_to_string("intake/step_fields.html", {"form": form, "step": step, "understood": understood})
-
-        if form.is_bound or step not in KEPT_STEPS:
-            return rendered()
-        key = (step, get_language(), tuple(sorted(self.get_form_kwargs(step).items())))
-        if key not in _UNFILLED_STEP_HTML:
-            _UNFILLED_STEP_HTML[key] = rendered()
-        return _UNFILLED_STEP_HTML[key]
 
     def _understood_drugs(self):
         """What we made of the names the patient typed, to show back before they go on."""
@@ -296,20 +180,13 @@ class IntakeWizard(SessionWizardView):
         )
         # The patient's id rides in the server-side session, never in a URL.
         self.request.session[PENDING_PATIENT_KEY] = patient.pk
-        return redirect("consent:sign")
-
-
-def _get_patient_for(token):
-    patient = Patient.from_status_token(token)
-    if patient is None:
-        raise Http404
-    return patient
+        return redirect("patient:sign")
 
 
 @require_http_methods(["GET", "POST"])
 def edit_answers(request, token):
     """Change any health answer from the private link; matching re-runs in the background."""
-    patient = _get_patient_for(token)
+    patient = Patient.objects.from_status_token_or_404(token)
     form_class = OncologyForm if kind_of(patient.condition_code) == "oncology" else MentalHealthForm
     extra = {"minor": patient.is_minor, "sex": patient.sex}
     if form_class is MentalHealthForm:
@@ -323,7 +200,7 @@ def edit_answers(request, token):
         update_answers(patient=patient, answers=form.answers(), postal_code=location.cleaned_data["postal_code"],
                        travel_radius_km=miles_to_km(location.cleaned_data.get("travel_radius")))
         messages.success(request, _("Thank you. Your answers are saved and we are checking your matches again."))
-        return redirect(reverse("matches:patient_status", args=[token]))
+        return redirect(reverse("patient:status", args=[token]))
     understood = describe_drugs((patient.answers or {}).get("medications") or [
         item for item in (patient.answers or {}).get("prior_therapies") or [] if item.startswith("drug:")])
     return render(request, "intake/edit_answers.html", {

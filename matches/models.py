@@ -124,8 +124,7 @@ class Match(models.Model):
     class Meta:
         ordering = ["-urgent", "-score", "-first_matched_at"]
         constraints = [models.UniqueConstraint(fields=["patient", "trial"], name="one_match_per_patient_trial")]
-        # The queue's order: its first page is read off this index instead of sorting every match of the team
-        # (100,000 matches: 500 ms with a 150 MB sort on disk → under 1 ms; docs/perf-load.md).
+        # The queue's order: its first page is read off this index instead of sorting every match of the team.
         indexes = [
             models.Index(fields=["-urgent", "-score", "-first_matched_at"], name="match_queue_order"),
             models.Index(fields=["trial", "status"], name="match_trial_status"),

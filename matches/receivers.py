@@ -9,12 +9,12 @@ from trials.signals import trial_changed
 
 from . import services
 from .models import Trigger
-from .tasks import queue_after_commit, queue_match_patient, queue_match_trial
+from .tasks import match_patient, match_trial, queue_after_commit
 
 
 @receiver(authorization_signed)
 def match_newly_signed(sender, patient_id, **kwargs):
-    queue_match_patient(patient_id, Trigger.NEW_INTAKE)
+    queue_after_commit(match_patient, patient_id, Trigger.NEW_INTAKE)
     queue_after_commit(send_status_link_email, patient_id)
 
 
@@ -26,12 +26,12 @@ def withdraw_on_revocation(sender, patient_id, **kwargs):
 
 @receiver(answers_changed)
 def rematch_changed_answers(sender, patient_id, **kwargs):
-    queue_match_patient(patient_id, Trigger.ANSWERS_CHANGED)
+    queue_after_commit(match_patient, patient_id, Trigger.ANSWERS_CHANGED)
 
 
 @receiver(trial_changed)
 def rematch_changed_trial(sender, trial_id, **kwargs):
-    queue_match_trial(trial_id, Trigger.TRIAL_CHANGED)
+    queue_after_commit(match_trial, trial_id, Trigger.TRIAL_CHANGED)
 
 
 @receiver(patient_erased)

@@ -6,7 +6,8 @@ from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
 
-from . import services
+# monitoring connects the task failure / heartbeat handlers in every worker, which all import this module.
+from . import monitoring, notifications, services  # noqa: F401
 from .models import Trigger
 
 log = logging.getLogger(__name__)
@@ -50,27 +51,10 @@ def _send(task, *args):
         log.exception("could not queue %s; the periodic sweep will retry", task.name)
 
 
-def queue_match_patient(patient_id, trigger):
-    """Queue a patient's match once the current transaction commits (never before: the worker would not see it)."""
-    transaction.on_commit(lambda: _send(match_patient, patient_id, trigger))
-
-
 def queue_after_commit(task, *args):
-    """Queue any task once the current transaction commits; a broker outage is logged, not raised."""
+    """Queue a task once the current transaction commits (never before: the worker would not see its rows);
+    a broker outage is logged, not raised."""
     transaction.on_commit(lambda: _send(task, *args))
-
-
-def queue_match_trial(trial_id, trigger=Trigger.TRIAL_CHANGED):
-    transaction.on_commit(lambda: _send(match_trial, trial_id, trigger))
-
-
-__all__ = ["match_patient", "match_trial", "sweep", "queue_match_patient", "queue_match_trial"]
-
-
-# --- The new-match digest (issue 7) ------------------------------------------------------------
-
-# monitoring connects the task failure / heartbeat handlers in every worker, which all import this module.
-from . import monitoring, notifications  # noqa: E402,F401
 
 
 @shared_task(**RETRY)
@@ -85,6 +69,3 @@ def send_digests():
     for team_id in team_ids:
         send_team_digest.delay(team_id)
     return {"teams": len(team_ids)}
-
-
-__all__ += ["send_team_digest", "send_digests"]

@@ -1,10 +1,9 @@
 from django.urls import path
 
-from .views import coordinator, dashboard, patient, two_factor
+from .views import coordinator, dashboard, two_factor
 
 app_name = "matches"
 urlpatterns = [
-    path("status/<str:token>/", patient.patient_status, name="patient_status"),
     path("coordinator/", coordinator.queue, name="queue"),
     path("coordinator/export.csv", coordinator.export_csv, name="export"),
     path("coordinator/bulk-status/", coordinator.bulk_status, name="bulk_status"),

@@ -32,13 +32,13 @@ def walk_intake(client, about=ABOUT, condition="onc:LUAD", questions=ONCOLOGY):
 def test_a_patient_who_signs_is_matched_and_seen_by_their_trials_coordinator(client, lung_trial, onc_coordinator,
                                                                                mh_coordinator):
     response = walk_intake(client)
-    assert response.status_code == 302 and response["Location"] == reverse("consent:sign")
+    assert response.status_code == 302 and response["Location"] == reverse("patient:sign")
     patient = Patient.objects.get(email="lena@example.com")
     assert Match.objects.count() == 0  # nothing is matched before the authorization
 
-    page = client.get(reverse("consent:sign"))
+    page = client.get(reverse("patient:sign"))
     assert "This is not agreement to join a trial." in page.content.decode()
-    response = client.post(reverse("consent:sign"), {
+    response = client.post(reverse("patient:sign"), {
         "certify": "on", "signed_name": "Lena Park", "relationship": "self",
         "text_version_id": page.context["text"].pk,
     })
@@ -51,7 +51,7 @@ def test_a_patient_who_signs_is_matched_and_seen_by_their_trials_coordinator(cli
     assert {reason["leaf"] for reason in match.reasons} >= {"age", "condition", "ecog"}
     assert match.nearest_site.city == "Houston"
 
-    status = client.get(reverse("matches:patient_status", args=[patient.status_token()]))
+    status = client.get(reverse("patient:status", args=[patient.status_token()]))
     assert lung_trial.title in status.content.decode()
     assert "Waiting for a coordinator to review" in status.content.decode()
 
@@ -68,7 +68,7 @@ def test_a_patient_who_signs_is_matched_and_seen_by_their_trials_coordinator(cli
     event = MatchEvent.objects.get(match=match, kind="status")
     assert (event.actor, event.from_status, event.to_status, event.note) == (onc_coordinator, "new", "reviewing",
                                                                               "Looks good")
-    status = client.get(reverse("matches:patient_status", args=[patient.status_token()]))
+    status = client.get(reverse("patient:status", args=[patient.status_token()]))
     assert "A coordinator is reviewing" in status.content.decode()
 
     client.force_login(mh_coordinator)
@@ -108,8 +108,8 @@ def test_an_unknown_condition_is_refused_with_a_message(client):
 @pytest.mark.django_db
 def test_signing_without_the_certification_tick_is_refused_and_nothing_is_signed(client, lung_trial):
     walk_intake(client)
-    page = client.get(reverse("consent:sign"))
-    response = client.post(reverse("consent:sign"), {"signed_name": "Lena Park", "relationship": "self",
+    page = client.get(reverse("patient:sign"))
+    response = client.post(reverse("patient:sign"), {"signed_name": "Lena Park", "relationship": "self",
                                                      "text_version_id": page.context["text"].pk})
     assert response.status_code == 200
     assert "Tick the box to confirm" in response.content.decode()
@@ -120,12 +120,12 @@ def test_signing_without_the_certification_tick_is_refused_and_nothing_is_signed
 
 @pytest.mark.django_db
 def test_the_authorization_page_without_an_intake_sends_the_visitor_to_start(client):
-    response = client.get(reverse("consent:sign"))
+    response = client.get(reverse("patient:sign"))
     assert response.status_code == 302 and response["Location"] == reverse("intake:wizard")
 
 
 @pytest.mark.django_db
 def test_a_forged_status_link_is_not_found(client, lung_patient):
     token = lung_patient.status_token()
-    assert client.get(reverse("matches:patient_status", args=[token + "x"])).status_code == 404
-    assert client.get(reverse("matches:patient_status", args=["nothing"])).status_code == 404
+    assert client.get(reverse("patient:status", args=[token + "x"])).status_code == 404
+    assert client.get(reverse("patient:status", args=["nothing"])).status_code == 404

@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from . import services
+from . import services, tasks
 from .models import ImportRun, Site, Trial, TrialTeam
 from .services import trial_matching_inputs_changed
 
@@ -278,10 +278,10 @@ class TrialAdmin(admin.ModelAdmin):
             else:
                 lost.append(trial.ref)
         for run, refs in by_run.items():
-            services.start_import_run(filename=run.filename, payload=bytes(run.payload), only_refs=refs, force=True,
+            tasks.start_import_run(filename=run.filename, payload=bytes(run.payload), only_refs=refs, force=True,
                                       user=request.user)
         for source, refs in by_path.items():
-            services.start_import_run(filename=source.rsplit("/", 1)[-1], source_path=source, only_refs=refs,
+            tasks.start_import_run(filename=source.rsplit("/", 1)[-1], source_path=source, only_refs=refs,
                                       force=True, user=request.user)
         queued = len(by_run) + len(by_path)
         if queued:
@@ -372,7 +372,7 @@ class ImportRunAdmin(admin.ModelAdmin):
         form = ImportUploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
-            run = services.start_import_run(filename=upload.name, payload=upload.read(),
+            run = tasks.start_import_run(filename=upload.name, payload=upload.read(),
                                             force=form.cleaned_data["force"], user=request.user)
             self.message_user(request, f"Import of {upload.name} queued; this page shows its result when done.")
             return redirect("admin:trials_importrun_change", run.pk)

@@ -2,7 +2,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connections, models
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -50,48 +50,20 @@ class TrialQuerySet(models.QuerySet):
         return self.filter(team__members=user)
 
     def candidates_for(self, *, condition_codes, age_years, sex):
-        """Narrow in the database to the trials a patient could possibly fit.
+        """Narrow in the database to the recruiting trials a patient could possibly fit.
 
         condition_codes must already include the patient's codes' ancestors: a trial listing
-        onc:LUNG is a candidate for a patient with onc:LUAD.
+        onc:LUNG is a candidate for a patient with onc:LUAD. The codes are matched through TrialCondition's
+        index, the same way on every database.
         """
-        if connections[self.db].vendor == "postgresql":
-            # jsonb ?| on the partial GIN index of recruiting trials (migration 0003): no join, no DISTINCT.
-            qs = self.recruiting().filter(condition_codes__has_any_keys=list(condition_codes))
-        else:
-            qs = self.recruiting().filter(conditions_index__code__in=condition_codes).distinct()
+        qs = self.recruiting().filter(
+            pk__in=TrialCondition.objects.filter(code__in=condition_codes).values("trial_id"))
         if age_years is not None:
             qs = qs.filter(Q(min_age_years__isnull=True) | Q(min_age_years__lte=age_years + 1))
             qs = qs.filter(Q(max_age_years__isnull=True) | Q(max_age_years__gte=age_years))
         if sex in ("female", "male"):
             qs = qs.filter(sex__in=[Trial.Sex.ALL, sex.upper()])
         return qs
-
-    def candidate_stamps(self, *, condition_codes, age_years, sex):
-        """{pk: criteria_changed_at} of candidates_for(...): the narrowing as matching runs it, once per patient.
-
-        On PostgreSQL in SQL written here, the same conditions as candidates_for: building and compiling that
-        queryset cost ~2 ms of Python a patient against ~1-2 ms for the database to answer it
-        (docs/perf-matching.md, "Fourth pass"; tests/trials/test_candidates.py compares the two).
-        """
-        if connections[self.db].vendor != "postgresql":
-            qs = self.candidates_for(condition_codes=condition_codes, age_years=age_years, sex=sex)
-            return dict(qs.order_by().values_list("pk", "criteria_changed_at"))
-        # overall_status as a literal, the partial GIN index's own predicate (migration 0003), so it is used.
-        sql = ("SELECT id, criteria_changed_at FROM trials_trial "
-               f"WHERE overall_status = '{Trial.Status.RECRUITING.value}' AND status_checked_on >= %s "
-               "AND condition_codes ?| %s")
-        params = [status_fresh_since(), list(condition_codes)]
-        if age_years is not None:
-            sql += (" AND (min_age_years IS NULL OR min_age_years <= %s)"
-                    " AND (max_age_years IS NULL OR max_age_years >= %s)")
-            params += [age_years + 1, age_years]
-        if sex in ("female", "male"):
-            sql += " AND sex IN (%s, %s)"
-            params += [Trial.Sex.ALL.value, sex.upper()]
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(sql, params)
-            return dict(cursor.fetchall())
 
 
 class Trial(models.Model):
@@ -156,9 +128,6 @@ class Trial(models.Model):
     # What the registry said when an admin last curated this trial, to show where it now disagrees.
     curated_registry_snapshot = models.JSONField(default=dict, blank=True, editable=False)
     unmapped_conditions = models.JSONField(default=list, blank=True)
-    # Not indexed on their own: the narrowing query reaches recruiting trials through the GIN index of
-    # their condition codes (migration 0003), and PostgreSQL's planner, offered these, ANDed bitmaps of
-    # ~47,000 rows into it for nothing (docs/perf-matching.md).
     min_age_years = models.FloatField(null=True, blank=True)
     max_age_years = models.FloatField(null=True, blank=True)
     sex = models.CharField(max_length=6, choices=Sex.choices, default=Sex.ALL)

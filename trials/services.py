@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from .eligibility import validate_rule
 from .models import Trial
 from .signals import trial_changed
 
@@ -15,55 +16,6 @@ def trial_matching_inputs_changed(trial):
     trial_changed.send(sender=Trial, trial_id=trial.pk)
 
 
-def import_ctgov_paths(*, paths, only_refs=None, force=False, run=None, progress=None, oncotree=None):
-    """Import ClinicalTrials.gov files, folders or archives; one transaction per study. Returns the Summary.
-
-    oncotree: an OncoTree release file to read cancer names with (default: settings.ONCOTREE_PATH)."""
-    from .ctgov import import_paths  # the importer writes through this module's trial_matching_inputs_changed
-
-    return import_paths(paths, only_refs=only_refs, force=force, run=run, progress=progress, oncotree=oncotree)
-
-
-def start_import_run(*, filename, payload=None, source_path="", only_refs=(), force=False, user=None):
-    """Record an import to run in the background and queue it once the row is committed."""
-    from .models import ImportRun
-    from .tasks import run_import
-
-    run = ImportRun.objects.create(filename=filename[:255], payload=payload, source_path=source_path[:500],
-                                   only_refs=sorted(set(only_refs)), force=force, created_by=user)
-    transaction.on_commit(lambda: run_import.delay(run.pk))
-    return run
-
-
-def run_import(run_id):
-    """Run a queued ImportRun: the uploaded bytes (or a server path) through the same importer as the command."""
-    from .ctgov import import_paths, import_records, iter_bytes
-    from .models import ImportRun
-
-    claimed = ImportRun.objects.filter(pk=run_id, state__in=[ImportRun.State.QUEUED, ImportRun.State.RUNNING]).update(
-        state=ImportRun.State.RUNNING, started_at=timezone.now()
-    )
-    if not claimed:
-        return None  # done already, or gone: running twice changes nothing
-    run = ImportRun.objects.get(pk=run_id)
-    try:
-        if run.payload is not None:
-            summary = import_records(iter_bytes(run.filename, bytes(run.payload)), only_refs=run.only_refs,
-                                     force=run.force, run=run)
-        else:
-            summary = import_paths([run.source_path], only_refs=run.only_refs, force=run.force, run=run)
-    except Exception as exc:
-        ImportRun.objects.filter(pk=run_id).update(
-            state=ImportRun.State.FAILED, finished_at=timezone.now(), report=f"The import stopped: {exc!r}"[:2000]
-        )
-        raise
-    ImportRun.objects.filter(pk=run_id).update(
-        state=ImportRun.State.DONE, finished_at=timezone.now(), summary=summary.to_dict(),
-        report="\n".join(summary.lines(max_skips=200)),
-    )
-    return summary
-
-
 @transaction.atomic
 def decide_suggestions(*, trial, accepted, rejected=()):
     """Accept suggestions into the trial's criteria (rules possibly edited by the admin) and reject others.
@@ -71,8 +23,6 @@ def decide_suggestions(*, trial, accepted, rejected=()):
     accepted: {index: rule}. Each rule must pass validate_rule, or nothing is changed (ValueError with the
     messages). Accepted rules join the trial's curated criteria; then the trial is re-matched.
     """
-    from .eligibility import validate_rule
-
     trial = Trial.objects.select_for_update().get(pk=trial.pk)
     suggestions = [dict(s) for s in trial.criteria_suggestions or []]
     errors = []

@@ -1,7 +1,6 @@
 """The coordinators' workspace. Every match is reached through _get_match_for, which 404s outside the user's teams."""
 
 import csv
-from collections import OrderedDict
 from functools import wraps
 
 from django.contrib import messages
@@ -12,11 +11,9 @@ from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import user_has_device
@@ -79,28 +76,6 @@ def _safe_next(request, fallback):
     return fallback
 
 
-# The filter's fields as a coordinator first sees them (nothing chosen), per language and list of their trials:
-# drawing its nine fields was half of the queue page's CPU (docs/perf-load.md). Bounded; filtered views are
-# always drawn afresh.
-_UNFILTERED_FIELDS = OrderedDict()
-UNFILTERED_FIELDS_KEPT = 256
-
-
-def _filter_fields(queue_filter):
-    def rendered():
-        return render_to_string("matches/includes/queue_filter_fields.html", {"filter": queue_filter})
-
-    if queue_filter.is_bound:
-        return rendered()
-    trials = tuple((trial.pk, str(trial)) for trial in queue_filter.filters["trial"].queryset)
-    key = (get_language(), trials)
-    if key not in _UNFILTERED_FIELDS:
-        _UNFILTERED_FIELDS[key] = rendered()
-        while len(_UNFILTERED_FIELDS) > UNFILTERED_FIELDS_KEPT:
-            _UNFILTERED_FIELDS.popitem(last=False)
-    return _UNFILTERED_FIELDS[key]
-
-
 @coordinator_required
 def queue(request):
     matches = _queue_matches_for(request.user)
@@ -117,7 +92,7 @@ def queue(request):
     if page.number > 1:
         without_select["page"] = page.number
     return render(request, "matches/queue.html", {
-        "filter": queue_filter, "filter_fields": _filter_fields(queue_filter), "page": page, "rows": rows,
+        "filter": queue_filter, "page": page, "rows": rows,
         "status_counts": status_counts,
         "total": sum(counts.values()), "bulk_form": bulk_form, "query": query.urlencode(),
         "select_page": select_page, "query_without_select": without_select.urlencode(),

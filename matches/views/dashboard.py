@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -16,7 +16,7 @@ from intake.models import Patient
 from trials.models import Trial
 
 from ..models import Match, MatchEvent, Status, TaskFailure, TaskHeartbeat
-from ..services import consented_patients
+from ..services import consented_patients, stale_patients
 
 log = logging.getLogger(__name__)
 
@@ -70,10 +70,6 @@ def broker_queue_lengths():
         return {"unreachable": None}
 
 
-def _stale_patients():
-    return consented_patients().filter(Q(matched_at__isnull=True) | Q(matched_at__lt=F("answers_changed_at")))
-
-
 @login_required
 def dashboard(request):
     if not request.user.is_superuser or (user_has_device(request.user) and not request.user.is_verified()):
@@ -95,7 +91,7 @@ def dashboard(request):
         "funnel": _funnel(),
         "last_sweep": heartbeats.get("matches.tasks.sweep"),
         "last_digest": heartbeats.get("matches.tasks.send_digests"),
-        "stale_patients": _stale_patients().count(),
+        "stale_patients": stale_patients().count(),
         "queue_lengths": broker_queue_lengths(),
         "failures_last_day": TaskFailure.objects.filter(failed_at__gte=now - timedelta(days=1)).count(),
         "recent_failures": TaskFailure.objects.all()[:20],

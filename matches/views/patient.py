@@ -1,7 +1,6 @@
 """The patient's private status page, reached by the signed link only."""
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -14,13 +13,6 @@ from intake.services import update_answers
 from trials.vocabulary import load_vocabulary
 
 from ..models import Status, Verdict
-
-
-def _get_patient_for(token):
-    patient = Patient.from_status_token(token)
-    if patient is None:
-        raise Http404
-    return patient
 
 
 def _rows(matches, language):
@@ -39,7 +31,7 @@ def _rows(matches, language):
 
 @require_http_methods(["GET", "POST"])
 def patient_status(request, token):
-    patient = _get_patient_for(token)
+    patient = Patient.objects.from_status_token_or_404(token)
     language = "es" if (get_language() or "en").startswith("es") else "en"
     authorization = current_authorization(patient)
     matches = list(
@@ -53,7 +45,7 @@ def patient_status(request, token):
     if request.method == "POST" and form.asked and form.is_valid():
         update_answers(patient=patient, answers=form.answers(), **form.travel_changes())
         messages.success(request, _("Thank you. Your answers are saved and we are checking your matches again."))
-        return redirect("matches:patient_status", token=token)
+        return redirect("patient:status", token=token)
     answers = patient.answers or {}
     return render(request, "matches/patient_status.html", {
         "patient": patient,

@@ -11,6 +11,7 @@ import matches.services
 import matches.tasks
 from consent import views as consent_views
 from intake.models import Patient
+from matches.services import matching
 from tests.conftest import make_patient
 
 from .conftest import sign_form, start_signing
@@ -84,7 +85,7 @@ def test_a_planted_marker_is_found_nowhere_but_the_database(
     urls += [url for url, _status in status.redirect_chain] + [status.request["PATH_INFO"]]
 
     # 3. A task fails.
-    monkeypatch.setattr(matches.services, "load_vocabulary",
+    monkeypatch.setattr(matching, "load_vocabulary",
                         lambda: (_ for _ in ()).throw(RuntimeError("vocabulary unavailable")))
     with pytest.raises(RuntimeError) as failure:
         matches.tasks.match_patient.delay(patient.pk)

@@ -7,6 +7,7 @@ import matches.tasks
 from consent.models import Authorization, Revocation
 from consent.services import revoke_authorization
 from matches.models import Match, MatchEvent, Status
+from matches.services import matching
 from tests.conftest import sign
 
 
@@ -78,7 +79,7 @@ def test_a_match_task_queued_before_the_revocation_makes_no_match_when_it_runs_a
 def test_a_run_that_started_before_the_revocation_writes_nothing(lung_patient, lung_trial, monkeypatch):
     sign(lung_patient)  # its queued match never runs here: on-commit work is not executed in this test
     assert not Match.objects.exists()
-    evaluate = matches.services._evaluate
+    evaluate = matching._evaluate
 
     def revoke_mid_run(*args, **kwargs):
         # The patient revokes while the engine is evaluating, before the run writes.
@@ -86,7 +87,7 @@ def test_a_run_that_started_before_the_revocation_writes_nothing(lung_patient, l
             revoke_authorization(patient=lung_patient)
         return evaluate(*args, **kwargs)
 
-    monkeypatch.setattr(matches.services, "_evaluate", revoke_mid_run)
+    monkeypatch.setattr(matching, "_evaluate", revoke_mid_run)
     result = matches.services.match_patient(lung_patient.pk)
     assert result.skipped_reason == "authorization revoked during the run"
     assert not Match.objects.filter(patient=lung_patient).exists()

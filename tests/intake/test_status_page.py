@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def status_url(patient):
-    return reverse("matches:patient_status", args=[patient.status_token()])
+    return reverse("patient:status", args=[patient.status_token()])
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from consent.services import revoke_authorization
 from intake.services import update_answers
 from matches import services
 from matches.models import Match, MatchEvent, Status, Verdict
+from matches.services import matching
 from tests.conftest import TODAY, make_patient, make_trial, sign
 from trials.models import Trial
 from trials.services import trial_matching_inputs_changed
@@ -182,14 +183,14 @@ def test_revoked_patient_is_never_matched(lung_trial, lung_patient):
 
 def test_a_patient_who_revokes_while_being_matched_gets_nothing_written(lung_trial, lung_patient, monkeypatch):
     sign(lung_patient)
-    evaluate_trials = services._prepare
+    candidates = matching.candidate_trials
 
-    def revoke_meanwhile(trials):
-        prepared = evaluate_trials(trials)
+    def revoke_meanwhile(patient, today):
+        prepared = candidates(patient, today)
         revoke_authorization(patient=lung_patient)
         return prepared
 
-    monkeypatch.setattr(services, "_prepare", revoke_meanwhile)
+    monkeypatch.setattr(matching, "candidate_trials", revoke_meanwhile)
 
     result = services.match_patient(lung_patient.pk, today=TODAY)
 

@@ -5,6 +5,7 @@ from datetime import date
 from consent.services import revoke_authorization
 from matches import services
 from matches.models import Match, Status, Verdict
+from matches.services import matching
 from tests.conftest import TODAY, make_patient, make_trial, sign
 
 ENGINE_COLUMNS = ["patient_id", "trial_id", "verdict", "score", "reasons", "questions", "nearest_site_id",
@@ -94,7 +95,7 @@ def test_a_closed_trial_refreshes_its_matches_but_finds_no_new_patients(lung_tri
 
 def test_patients_who_revoke_while_their_chunk_is_evaluated_get_nothing_written(lung_trial, monkeypatch):
     patients = _patients()
-    evaluate = services._evaluate
+    evaluate = matching._evaluate
     revoked = []
 
     def revoke_first_patient(prepared, patient, profile, today):
@@ -103,7 +104,7 @@ def test_patients_who_revoke_while_their_chunk_is_evaluated_get_nothing_written(
             revoked.append(patient.pk)
         return evaluate(prepared, patient, profile, today)
 
-    monkeypatch.setattr(services, "_evaluate", revoke_first_patient)
+    monkeypatch.setattr(matching, "_evaluate", revoke_first_patient)
 
     services.match_trial(lung_trial.pk, today=TODAY, chunk_size=3)
 

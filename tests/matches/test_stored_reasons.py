@@ -105,7 +105,7 @@ def test_a_new_leaf_reads_in_the_pages_language_on_both_pages(oncology_team, onc
 
     visitor = Client()
     visitor.post("/i18n/setlang/", {"language": "es", "next": "/"})
-    page = visitor.get(reverse("matches:patient_status", args=[patient.status_token()])).content.decode()
+    page = visitor.get(reverse("patient:status", args=[patient.status_token()])).content.decode()
     assert ("Nos dijo que no tiene ninguna de estas: Infección por VIH o Hepatitis viral B o C. "
             "Eso es lo que el estudio necesita.") in page
     assert "Nos dijo que su cáncer no se ha extendido al cerebro. El estudio lo acepta." in page

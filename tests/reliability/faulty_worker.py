@@ -24,6 +24,7 @@ django.setup()
 
 from config.celery import app  # noqa: E402
 from matches import services  # noqa: E402
+from matches.services import matching  # noqa: E402
 
 POINT = os.environ.get("FAULT_POINT", "")
 PAUSE_S = float(os.environ.get("FAULT_PAUSE_S", "0"))
@@ -40,8 +41,8 @@ def _reached(point):
     time.sleep(PAUSE_S)
 
 
-def _wrap(name, point, before):
-    original = getattr(services, name)
+def _wrap(module, name, point, before):
+    original = getattr(module, name)
 
     def wrapper(*args, **kwargs):
         if before:
@@ -51,15 +52,15 @@ def _wrap(name, point, before):
             _reached(point)
         return result
 
-    setattr(services, name, wrapper)
+    setattr(module, name, wrapper)
 
 
 if POINT == "inside_write":
-    _wrap("_upsert", POINT, before=False)
+    _wrap(matching, "_upsert", POINT, before=False)
 elif POINT == "after_commit":
-    _wrap("match_patient", POINT, before=False)
+    _wrap(services, "match_patient", POINT, before=False)
 elif POINT == "before_start":
-    _wrap("match_patient", POINT, before=True)
+    _wrap(services, "match_patient", POINT, before=True)
 elif POINT:
     sys.exit(f"unknown FAULT_POINT {POINT!r}")
 

@@ -40,8 +40,8 @@ def test_a_recruiting_status_verified_11_months_ago_is_matched_and_13_months_ago
     assert set(Trial.objects.recruiting()) == {fresh}
     assert set(Trial.objects.recruiting_not_confirmed()) == {stale}
     assert {t.pk for t in services.candidate_trials(patient, timezone.localdate())} == {fresh.pk}
-    assert set(Trial.objects.candidate_stamps(condition_codes=["onc:NSCLC", "onc:LUAD"], age_years=56,
-                                              sex="female")) == {fresh.pk}
+    assert set(Trial.objects.candidates_for(condition_codes=["onc:NSCLC", "onc:LUAD"], age_years=56,
+                                            sex="female")) == {fresh}
     assert Match.objects.filter(patient=patient).get().trial == fresh
     assert not services.candidate_patients(stale, timezone.localdate()).exists()
     assert (fresh.status_label(), str(stale.status_label())) == ("Recruiting", "Recruiting (status not confirmed)")
@@ -145,5 +145,5 @@ def test_coordinator_and_patient_pages_say_a_stale_status_is_not_confirmed(
     detail = client.get(reverse("matches:detail", args=[match.pk])).content.decode()
     assert "Registry status: Recruiting (status not confirmed)" in detail
     client.logout()
-    status_page = client.get(reverse("matches:patient_status", args=[patient.status_token()])).content.decode()
+    status_page = client.get(reverse("patient:status", args=[patient.status_token()])).content.decode()
     assert "Status not confirmed" in status_page

@@ -70,7 +70,7 @@ def test_patient_with_their_own_status_link_session_is_sent_to_sign_in(morning_q
     # Patients have no account: the most they hold is a session from their own intake and status link.
     match = morning_queue["onc"][0]
     patient_client = Client()
-    patient_client.get(reverse("matches:patient_status", args=[match.patient.status_token()]))
+    patient_client.get(reverse("patient:status", args=[match.patient.status_token()]))
     response = request(patient_client, name, needs_pk, method, match)
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
     assert_untouched(match)

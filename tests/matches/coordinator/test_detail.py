@@ -44,7 +44,7 @@ def test_patient_status_page_reads_the_new_status_in_plain_words(morning_queue, 
     match = morning_queue["onc"][0]
     for status in ("reviewing", "eligible"):
         onc_client.post(reverse("matches:change_status", args=[match.pk]), {"status": status})
-    page = onc_client.get(reverse("matches:patient_status", args=[match.patient.status_token()])).content.decode()
+    page = onc_client.get(reverse("patient:status", args=[match.patient.status_token()])).content.decode()
     assert "They will contact you" in page
 
 

@@ -135,7 +135,6 @@ def _trial_options(page):
 
 def test_the_filters_trial_list_is_each_teams_own_and_follows_new_trials(morning_queue, onc_client, mh_client,
                                                                           oncology_team):
-    # The unfiltered filter fields are kept per language and list of trials (matches.views.coordinator).
     onc_options = _trial_options(onc_client.get(QUEUE).content.decode())
     mh_options = _trial_options(mh_client.get(QUEUE).content.decode())
     assert morning_queue["onc"][0].trial.ref in onc_options

@@ -5,7 +5,7 @@ import os
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from trials.services import import_ctgov_paths
+from trials.ctgov import import_paths
 
 
 class Command(BaseCommand):
@@ -25,8 +25,7 @@ class Command(BaseCommand):
             raise CommandError(f"No OncoTree file at {oncotree}")
         bar = tqdm(unit=" records", disable=no_progress, file=self.stderr._out, mininterval=0.5)
         try:
-            summary = import_ctgov_paths(paths=paths, only_refs=only, force=force, progress=bar.update,
-                                         oncotree=oncotree)
+            summary = import_paths(paths, only_refs=only, force=force, progress=bar.update, oncotree=oncotree)
         finally:
             bar.close()
         for line in summary.lines(max_skips=len(summary.skipped) if all_skips else 50):
