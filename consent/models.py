@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -44,7 +45,8 @@ class AuthorizationText(models.Model):
     body_en = models.TextField()
     body_es = models.TextField()
     valid_for_days = models.PositiveIntegerField(
-        default=365 * 2, help_text="The authorization expires this many days after signing."
+        default=365 * 2, validators=[MinValueValidator(1)],
+        help_text="The authorization expires this many days after signing (at least one).",
     )
     requires_reconsent = models.BooleanField(
         default=False, help_text="Patients who signed an earlier version stop being matched until they sign this one."
@@ -57,6 +59,13 @@ class AuthorizationText(models.Model):
 
     class Meta:
         ordering = ["-version"]
+        constraints = [
+            # Zero days would make every signature expire as it is made (and fail authorization_expires_later).
+            models.CheckConstraint(
+                condition=Q(valid_for_days__gte=1), name="authorization_text_valid_for_a_day_or_more",
+                violation_error_message=_("An authorization must stay valid for at least one day."),
+            ),
+        ]
 
     def __str__(self):
         return f"Authorization v{self.version} ({self.get_status_display()})"

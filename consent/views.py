@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -48,6 +50,15 @@ def _patient_for_token(token):
     return patient
 
 
+def _text_shown(request):
+    """The text version the signer was shown (the form's hidden field); None when that is not a version's id."""
+    try:
+        pk = forms.IntegerField(min_value=1, max_value=2**31 - 1).clean(request.POST.get("text_version_id"))
+    except ValidationError:
+        return None
+    return AuthorizationText.objects.filter(pk=pk).first()
+
+
 def _sign_page(request, patient, on_signed):
     """Show the current text and take a signature over exactly that version."""
     text = AuthorizationText.objects.current()
@@ -56,7 +67,7 @@ def _sign_page(request, patient, on_signed):
     language = "es" if (get_language() or "en").startswith("es") else "en"
     form = SignForm(request.POST if request.method == "POST" else None, patient=patient)
     if request.method == "POST" and form.is_valid():
-        shown = AuthorizationText.objects.filter(pk=request.POST.get("text_version_id")).first()
+        shown = _text_shown(request)
         try:
             if shown is None:
                 raise ConsentError(_("Please sign the current text."))
