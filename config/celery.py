@@ -33,6 +33,13 @@ app.conf.beat_schedule = {
         "task": "matches.tasks.send_digests",
         "schedule": crontab(minute="*/15"),
     },
+    # Authorizations that ended by themselves while nobody acted (expired, superseded by a version requiring
+    # re-consent, the child turned 18). Staff views hide such patients the moment it happens; this marks their
+    # matches and e-mails them how to sign again, so once an hour is prompt enough.
+    "sweep-lapsed-authorizations": {
+        "task": "consent.tasks.sweep_lapsed_authorizations",
+        "schedule": crontab(minute=41),
+    },
 }
 
 

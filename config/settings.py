@@ -231,6 +231,7 @@ CELERY_TASK_DEFAULT_QUEUE = "interactive"
 CELERY_TASK_ROUTES = {
     "matches.tasks.match_trial": {"queue": "bulk"},
     "matches.tasks.sweep": {"queue": "bulk"},
+    "consent.tasks.sweep_lapsed_authorizations": {"queue": "bulk"},
     "trials.tasks.run_import": {"queue": "bulk"},
 }
 CELERY_TASK_SERIALIZER = "json"

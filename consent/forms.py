@@ -1,7 +1,9 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Authorization
+from .services import is_minor_on
 
 
 class SignForm(forms.Form):
@@ -25,7 +27,8 @@ class SignForm(forms.Form):
     def __init__(self, *args, patient, **kwargs):
         super().__init__(*args, **kwargs)
         self.patient = patient
-        if patient.is_minor:
+        self.minor = is_minor_on(patient, timezone.now())
+        if self.minor:
             # A minor cannot sign for themself: only the representative choices remain.
             self.fields["relationship"].choices = [
                 c for c in Authorization.Relationship.choices if c[0] != Authorization.Relationship.SELF

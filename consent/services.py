@@ -8,10 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from intake.models import Patient
+from intake.models import Patient, age_on
 
-from .models import AccessLog, Authorization, AuthorizationText, Revocation
-from .signals import authorization_revoked, authorization_signed, patient_erased
+from .models import ADULT_AGE_YEARS, AccessLog, Authorization, AuthorizationText, Lapse, Revocation, majority_begins
+from .signals import authorization_lapsed, authorization_revoked, authorization_signed, patient_erased
 
 log = logging.getLogger(__name__)
 
@@ -49,9 +49,14 @@ def sign_authorization(
         raise ConsentError(_("This version of the authorization is no longer in use. Please read the current one."))
     if patient.erased_at is not None:
         raise ConsentError(_("This record was erased at the patient's request."))
-    if patient.is_minor and relationship == Authorization.Relationship.SELF:
-        raise ConsentError(_("A parent or legal guardian must sign for a patient under 18."))
     now = now or timezone.now()
+    minor = is_minor_on(patient, now)
+    if minor and relationship == Authorization.Relationship.SELF:
+        raise ConsentError(_("A parent or legal guardian must sign for a patient under 18."))
+    expires_at = now + timedelta(days=text.valid_for_days)
+    if minor:
+        # What a parent signs for a child ends when the child turns 18: from then on only they can sign.
+        expires_at = min(expires_at, majority_begins(patient.birth_date))
     authorization = Authorization(
         patient=patient,
         text=text,
@@ -64,7 +69,7 @@ def sign_authorization(
         ip_address=ip_address,
         user_agent=(user_agent or "")[:500],
         snapshot=text.snapshot(language),
-        expires_at=now + timedelta(days=text.valid_for_days),
+        expires_at=expires_at,
     )
     authorization.seal()
     authorization.save()
@@ -101,6 +106,11 @@ def revoke_authorization(*, patient, ip_address=None, user_agent="", method="sta
     return revocations
 
 
+def is_minor_on(patient, now):
+    """Under 18 at `now`, by the birth date (the intake's is_minor flag is only true on the day it was set)."""
+    return age_on(patient.birth_date, timezone.localtime(now).date()) < ADULT_AGE_YEARS
+
+
 def current_authorization(patient):
     return Authorization.objects.valid().filter(patient=patient).select_related("text").first()
 
@@ -108,6 +118,56 @@ def current_authorization(patient):
 def needs_signature(patient):
     """True when the patient has no valid authorization: never signed, revoked, expired or superseded."""
     return current_authorization(patient) is None
+
+
+def authorization_state(patient, now=None):
+    """(state, authorization) for the patient's own page: "active" with the valid authorization; "never signed";
+    or why the latest one ended ("revoked", "expired", "superseded", "came_of_age") with that authorization."""
+    current = current_authorization(patient)
+    if current is not None:
+        return "active", current
+    latest = patient.authorizations.select_related("text").order_by("-signed_at", "-pk").first()
+    if latest is None:
+        return "never signed", None
+    return latest.ended_because(now), latest
+
+
+def record_lapses(now=None, limit=None):
+    """Record each authorization that ended by itself since the last sweep (at most `limit`); return how many.
+
+    1. Find the authorizations that are not revoked, not valid and not yet recorded.
+    2. For each, under the patient's row lock (as revocation takes it), record a Lapse with its reason.
+    3. When it was the patient's latest and they hold no other valid authorization, announce it
+       (authorization_lapsed: matching withdraws the matches with that reason) and, after commit, e-mail
+       the patient how to sign again. An older signature that ended quietly is recorded and nothing more.
+
+    Staff views never wait for this: they check validity as they read.
+    """
+    from .tasks import send_lapse_notice
+
+    now = now or timezone.now()
+    ended = (
+        Authorization.objects.filter(revocation__isnull=True, lapse__isnull=True)
+        .exclude(pk__in=Authorization.objects.valid(now).values("pk"))
+        .order_by("patient_id", "signed_at", "pk").values_list("pk", flat=True)
+    )
+    recorded = 0
+    for authorization_id in list(ended[:limit] if limit else ended):
+        with transaction.atomic():
+            authorization = Authorization.objects.select_related("text", "patient").get(pk=authorization_id)
+            patient = Patient.objects.select_for_update().get(pk=authorization.patient_id)
+            reason = authorization.ended_because(now)
+            if reason in (None, "revoked") or Lapse.objects.filter(authorization=authorization).exists():
+                continue  # signed again, revoked or recorded by another sweep while this one ran
+            lapse = Lapse.objects.create(authorization=authorization, reason=reason, noticed_at=now)
+            recorded += 1
+            latest = patient.authorizations.order_by("-signed_at", "-pk").values_list("pk", flat=True).first()
+            if latest == authorization.pk and patient.erased_at is None and current_authorization(patient) is None:
+                authorization_lapsed.send(sender=Authorization, patient_id=patient.pk, reason=reason)
+                transaction.on_commit(lambda lapse_id=lapse.pk: send_lapse_notice.delay(lapse_id))
+        log.info("authorization lapsed patient=%s authorization=%s reason=%s", authorization.patient_id,
+                 authorization_id, reason)
+    return recorded
 
 
 def log_access(*, user, patient, action, reason="", path=""):
