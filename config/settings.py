@@ -52,6 +52,9 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "dev-only-not-secret-" + "x" * 40
+# Earlier keys, comma-separated, still accepted when checking signatures (status links, sessions): rotate by
+# setting a new SECRET_KEY and moving the old one here until the links and sessions it signed are no longer needed.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -284,6 +287,8 @@ RATE_LIMITS = {
     "/intake/": (env_int("RATE_LIMIT_INTAKE_PER_MINUTE", 40), 60),
     "/authorize/": (env_int("RATE_LIMIT_SIGN_PER_MINUTE", 10), 60),
     "/accounts/login/": (env_int("RATE_LIMIT_LOGIN_PER_MINUTE", 10), 60),
+    # Each request for a new status link e-mails the patient and replaces their link: a handful an hour is plenty.
+    "/status-link/": (env_int("RATE_LIMIT_STATUS_LINK_PER_HOUR", 5), 3600),
 }
 # Behind a proxy that passes the client's address in a header, name it here (e.g. HTTP_X_FORWARDED_FOR).
 RATE_LIMIT_CLIENT_IP_HEADER = env_str("RATE_LIMIT_CLIENT_IP_HEADER", "REMOTE_ADDR")

@@ -190,12 +190,19 @@ class Authorization(models.Model):
     snapshot_sha256 = models.CharField(max_length=64)
     signature_sha256 = models.CharField(max_length=64, help_text="Binds signer, time, patient and snapshot.")
     expires_at = models.DateTimeField()
+    # The patient's authorization signed before this one (none for their first). Unique, like the one first
+    # authorization per patient: two signings racing from the same state (a double click, four reloads) cannot
+    # both be written, whatever the database's isolation level.
+    previous = models.OneToOneField("self", null=True, blank=True, editable=False, on_delete=models.PROTECT,
+                                    related_name="next_signature")
 
     objects = AuthorizationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-signed_at"]
         constraints = [
+            models.UniqueConstraint(fields=["patient"], condition=Q(previous__isnull=True),
+                                    name="one_first_authorization_per_patient"),
             models.CheckConstraint(
                 condition=Q(expires_at__gt=models.F("signed_at")), name="authorization_expires_later"
             ),

@@ -4,7 +4,7 @@ import logging
 from datetime import date, timedelta
 
 from django.core import serializers
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +18,10 @@ log = logging.getLogger(__name__)
 
 class ConsentError(Exception):
     """A signing or revocation that cannot go ahead; the message is for the person in front of the screen."""
+
+
+class AlreadySigned(ConsentError):
+    """The patient's authorization holds already: a second press of the button, a reload, another tab."""
 
 
 def signature_meaning(relationship):
@@ -50,6 +54,8 @@ def sign_authorization(
     if patient.erased_at is not None:
         raise ConsentError(_("This record was erased at the patient's request."))
     now = now or timezone.now()
+    if Authorization.objects.valid(now).filter(patient=patient).exists():
+        raise AlreadySigned(_("Your authorization is already signed."))
     minor = is_minor_on(patient, now)
     if minor and relationship == Authorization.Relationship.SELF:
         raise ConsentError(_("A parent or legal guardian must sign for a patient under 18."))
@@ -70,9 +76,15 @@ def sign_authorization(
         user_agent=(user_agent or "")[:500],
         snapshot=text.snapshot(language),
         expires_at=expires_at,
+        previous=patient.authorizations.order_by("-pk").first(),
     )
     authorization.seal()
-    authorization.save()
+    try:
+        with transaction.atomic():
+            authorization.save()
+    except IntegrityError:
+        # Another request signed from the same state first (Authorization.previous is unique).
+        raise AlreadySigned(_("Your authorization is already signed.")) from None
     authorization_signed.send(sender=Authorization, patient_id=patient.pk)
     log.info("authorization signed patient=%s authorization=%s", patient.pk, authorization.pk)
     return authorization
@@ -168,6 +180,19 @@ def record_lapses(now=None, limit=None):
         log.info("authorization lapsed patient=%s authorization=%s reason=%s", authorization.patient_id,
                  authorization_id, reason)
     return recorded
+
+
+def send_new_status_links(*, email, birth_date):
+    """Replace the private link of each patient with this e-mail address and birthday, and e-mail them the new
+    one after commit. Says nothing back: the caller must not learn whether such a patient exists."""
+    from .tasks import send_new_status_link
+
+    patients = Patient.objects.active().filter(email__iexact=email.strip(), birth_date=birth_date)
+    for patient in patients.order_by("pk"):
+        with transaction.atomic():
+            patient.rotate_status_link()
+            transaction.on_commit(lambda patient_id=patient.pk: send_new_status_link.delay(patient_id))
+        log.info("status link replaced patient=%s", patient.pk)
 
 
 def log_access(*, user, patient, action, reason="", path=""):
