@@ -181,7 +181,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -241,16 +241,32 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 
 # Structured, health-data-free logs: only ids and outcomes are ever logged.
+# Every line goes through one handler that masks private status links (config/log_filters.py): Django's own
+# "django" and "django.server" loggers are pointed at it too, instead of their default handlers.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "mask_status_links": {"()": "config.log_filters.MaskStatusLinks"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_status_links"]},
+        # Django's error e-mails to ADMINS, as by default; their report is masked too (DEFAULT_EXCEPTION_REPORTER).
+        "mail_admins": {"class": "django.utils.log.AdminEmailHandler", "level": "ERROR",
+                        "filters": ["require_debug_false", "mask_status_links"]},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": ["console", "mail_admins"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.request": {"level": "WARNING"},
+    },
 }
-# Error reports (e-mails to ADMINS, debug pages) show no POST data, cookies or local variables.
+# Error reports (e-mails to ADMINS, debug pages) show no POST data, cookies or local variables, and no status link.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "consent.privacy.HealthDataExceptionReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "consent.privacy.HealthDataExceptionReporter"
 
 # Security headers that hold in every environment; HTTPS-only ones when DEBUG is off.
 SECURE_CONTENT_TYPE_NOSNIFF = True
