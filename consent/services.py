@@ -4,7 +4,7 @@ import logging
 from datetime import date, timedelta
 
 from django.core import serializers
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -261,13 +261,26 @@ def export_patient_data(*, patient, user, reason="request from the patient", pat
     return {"reference": patient.reference, "exported_at": timezone.now().isoformat(), "records": data}
 
 
+def _blank_signer_network_details(patient):
+    """Inside the erasure's transaction: name the patient to PostgreSQL's append-only triggers, which then let
+    exactly this change through, for this patient's rows, until the transaction ends."""
+    if connection.vendor == "postgresql":  # the triggers exist there only; elsewhere the models guard alone
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('trialbridge.erasure_patient_id', %s, true)", [str(patient.pk)])
+    Authorization.objects.filter(patient=patient).update(ip_address=None, user_agent="")
+    Revocation.objects.filter(authorization__patient=patient).update(ip_address=None, user_agent="")
+
+
 @transaction.atomic
 def erase_patient(*, patient, by, now=None):
     """Erase a patient's intake at their request; keep what must be kept.
 
     The name, contact details and health answers are blanked (the birth date is cut to the year,
     since the column cannot be empty); any open authorization is revoked first, which withdraws
-    the matches; the signed authorizations, revocations and the access log stay as they are.
+    the matches. The signed authorizations and revocations stay, as signed (verify() still holds),
+    less the signer's network details (address, browser), which prove nothing about what was signed;
+    the access log stays as it is. This is the one change PostgreSQL's append-only triggers let
+    through (consent/migrations/0006_append_only_triggers.py), and it is logged.
     """
     now = now or timezone.now()
     locked = Patient.objects.select_for_update().get(pk=patient.pk)
@@ -287,7 +300,9 @@ def erase_patient(*, patient, by, now=None):
     locked.urgent = False
     locked.erased_at = now
     locked.save()
-    log_access(user=by, patient=locked, action="erase intake", reason="request from the patient")
+    _blank_signer_network_details(locked)
+    log_access(user=by, patient=locked, action="erase intake",
+               reason="request from the patient; signer's network details blanked")
     patient_erased.send(sender=Patient, patient_id=locked.pk)
     log.info("patient erased patient=%s", locked.pk)
     return locked
