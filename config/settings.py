@@ -155,10 +155,18 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "matches:queue"
 LOGOUT_REDIRECT_URL = "intake:landing"
 
-# django-axes: lock an account+address pair out after repeated failures.
+# Proxies in front of gunicorn that append the client's address to X-Forwarded-For (the HTTPS load balancer: 1).
+# 0 reads REMOTE_ADDR and never the header, which anyone can send. config.middleware.client_ip reads it.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
+
+# django-axes: lock an account+address pair out after repeated failures, for an hour. The address is the client's
+# own (behind the load balancer too), so one person's wrong passwords never lock a colleague out.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "config.middleware.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
@@ -297,17 +305,17 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# POSTs allowed per client address and window (config.middleware.RateLimitMiddleware): (requests, seconds).
+# POSTs allowed per client address (config.middleware.client_ip) and window (config.middleware.RateLimitMiddleware):
+# (requests, seconds).
 # The intake wizard posts once per step, three to four times per intake.
 RATE_LIMITS = {
     "/intake/": (env_int("RATE_LIMIT_INTAKE_PER_MINUTE", 40), 60),
     "/authorize/": (env_int("RATE_LIMIT_SIGN_PER_MINUTE", 10), 60),
     "/accounts/login/": (env_int("RATE_LIMIT_LOGIN_PER_MINUTE", 10), 60),
+    "/admin/login/": (env_int("RATE_LIMIT_LOGIN_PER_MINUTE", 10), 60),
     # Each request for a new status link e-mails the patient and replaces their link: a handful an hour is plenty.
     "/status-link/": (env_int("RATE_LIMIT_STATUS_LINK_PER_HOUR", 5), 3600),
 }
-# Behind a proxy that passes the client's address in a header, name it here (e.g. HTTP_X_FORWARDED_FOR).
-RATE_LIMIT_CLIENT_IP_HEADER = env_str("RATE_LIMIT_CLIENT_IP_HEADER", "REMOTE_ADDR")
 # Rate-limit counters must be shared by every web process: Redis when CACHE_URL is set, else this process only.
 CACHE_URL = env_str("CACHE_URL")
 CACHES = {

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from config.middleware import client_ip
 from intake.models import Patient
 from intake.views import PENDING_PATIENT_KEY
 
@@ -36,10 +37,6 @@ REVOKED_MESSAGE = _lazy(
     "team before you revoked: they may keep it under their own rules. We keep your authorization, this "
     "revocation and your answers on file; to have your answers erased, write to privacy@trialbridge.example."
 )
-
-
-def client_ip(request):
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _pending_patient(request):
