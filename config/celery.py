@@ -5,7 +5,7 @@ import time
 
 from celery import Celery
 from celery.schedules import crontab
-from celery.signals import worker_init
+from celery.signals import beat_init, worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -41,6 +41,21 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=41),
     },
 }
+
+
+@worker_init.connect
+@beat_init.connect
+def refuse_unsafe_production(**kwargs):
+    """A worker sends the patients' e-mails and beat schedules them: neither starts on incomplete production
+    settings (config/checks.py). SystemExit, since Celery logs and ignores a signal handler's other errors."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from config.checks import refuse_to_start_if_unsafe
+
+    try:
+        refuse_to_start_if_unsafe()
+    except ImproperlyConfigured as error:
+        raise SystemExit(str(error)) from None
 
 
 @worker_init.connect

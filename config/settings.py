@@ -58,10 +58,12 @@ SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The public address e-mailed links start with; required, https, when DEBUG is off (config/checks.py).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
 
 INSTALLED_APPS = [
     "config.apps.TrialBridgeAdminConfig",  # the admin, asking for the optional second factor too
+    "config.apps.ProjectConfig",  # the production settings checks (config/checks.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -206,7 +208,16 @@ MEDIA_ROOT = BASE_DIR / "media"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# The console backend suits development only: with DEBUG off, config/checks.py refuses it (it would print patients'
+# addresses and private links to the logs) and requires a real one.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)  # seconds: a hung mail server must not hold a worker
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))  # for the file-based backend only
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "TrialBridge <no-reply@trialbridge.example>")
 
@@ -316,7 +327,8 @@ RATE_LIMITS = {
     # Each request for a new status link e-mails the patient and replaces their link: a handful an hour is plenty.
     "/status-link/": (env_int("RATE_LIMIT_STATUS_LINK_PER_HOUR", 5), 3600),
 }
-# Rate-limit counters must be shared by every web process: Redis when CACHE_URL is set, else this process only.
+# Rate-limit counters must be shared by every web process: Redis when CACHE_URL is set, else this process only
+# (development; required when DEBUG is off, config/checks.py).
 CACHE_URL = env_str("CACHE_URL")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
