@@ -336,6 +336,13 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 
+# ClinicalTrials.gov import files (command and admin upload alike, trials/ctgov/readers.py): what one file may
+# decompress to, what an archive's members may add up to, and how many it may hold. Beyond them a file is reported
+# by name and skipped, never held in memory (a 299 KB .json.gz can inflate to gigabytes).
+IMPORT_MAX_FILE_MB = env_int("IMPORT_MAX_FILE_MB", 64)
+IMPORT_MAX_ARCHIVE_MB = env_int("IMPORT_MAX_ARCHIVE_MB", 1024)
+IMPORT_MAX_ARCHIVE_MEMBERS = env_int("IMPORT_MAX_ARCHIVE_MEMBERS", 20_000)
+
 # Matching
 MATCH_CHUNK_SIZE = env_int("MATCH_CHUNK_SIZE", 2000)
 # Trials whose rule trees and sites a worker process keeps built (matches.services.prepared_trials), and whether

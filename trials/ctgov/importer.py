@@ -13,6 +13,8 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass, field
 
+import defusedxml.ElementTree as DefusedET
+from defusedxml import DefusedXmlException
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
@@ -110,16 +112,33 @@ def record_hash(raw: RawRecord) -> str:
 
 
 def parse(raw: RawRecord):
-    """The mapped StudyData of a raw record; RecordError when it cannot be imported."""
+    """The mapped StudyData of a raw record; RecordError when it cannot be imported.
+
+    Legacy XML is parsed by defusedxml: entities (the billion laughs) and external references (a file of the
+    server read into a title) are refused whatever the system's expat version. A partial record (no title, no
+    conditions or no version information) is refused too: written over a trial, it would erase what the
+    complete record said.
+    """
     if raw.error:
         raise RecordError(raw.error, raw.nct_id)
     if raw.kind == V2:
-        return from_v2(raw.payload)
-    try:
-        root = ET.fromstring(raw.payload)
-    except ET.ParseError as exc:
-        raise RecordError(f"broken XML: {exc}", raw.nct_id) from None
-    return from_xml(root)
+        study = from_v2(raw.payload)
+    else:
+        try:
+            root = DefusedET.fromstring(raw.payload)
+        except ET.ParseError as exc:
+            raise RecordError(f"broken XML: {exc}", raw.nct_id) from None
+        except DefusedXmlException:
+            raise RecordError("XML with entities or external references is not read", raw.nct_id) from None
+        study = from_xml(root)
+    missing = [what for what, absent in (
+        ("no title", not study.title.strip() or study.title.strip() == study.ref),
+        ("no conditions", not study.conditions),
+        ("no version information", not study.record_version and not study.last_update_date),
+    ) if absent]
+    if missing:
+        raise RecordError(f"partial record: {', '.join(missing)}", study.ref)
+    return study
 
 
 def import_records(records, *, only_refs=None, force=False, run=None, progress=None) -> Summary:
