@@ -301,3 +301,12 @@ def test_the_beat_runs_the_lapse_sweep_on_the_bulk_queue(settings):
     assert len(entries) == 1
     assert sweep_lapsed_authorizations.name in app.tasks
     assert settings.CELERY_TASK_ROUTES[sweep_lapsed_authorizations.name] == {"queue": "bulk"}
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_why_an_authorization_ended(client, admin_user, lung_patient, lung_trial):
+    authorization = expired_yesterday(lung_patient)
+    record_lapses()
+    client.force_login(admin_user)
+    page = client.get(f"/admin/consent/authorization/{authorization.pk}/change/").content.decode()
+    assert "Expired" in page and "Patient told at" in page
