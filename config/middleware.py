@@ -7,6 +7,9 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 from ipware import get_client_ip
 
+# django.contrib.auth's User.username.
+USERNAME_MAX_LENGTH = 150
+
 
 def client_ip(request):
     """The client's address, as django-ipware reads it with TRUSTED_PROXY_COUNT proxies in front of us.
@@ -25,6 +28,13 @@ def client_ip(request):
         strict=False,  # a client may have put entries of its own in front of ours: ignore them, not the header
     )
     return address
+
+
+def sign_in_username(request, credentials=None):
+    """The username django-axes records a failed sign-in under, cut to the length a username can have: Django's
+    sign-in form passes any length on, and axes' column (255) would refuse a longer one with a server error."""
+    username = (credentials or {}).get("username") if credentials else request.POST.get("username")
+    return (username or "")[:USERNAME_MAX_LENGTH] or None
 
 
 class NoStoreForPrivatePagesMiddleware:

@@ -104,3 +104,10 @@ def test_a_lockout_names_no_account_and_ends_by_itself(onc_coordinator, admin_us
     # An hour later (the cool-off), the right password works again without anyone's help.
     AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(hours=1, minutes=1))
     assert client.post(path, {"username": username, "password": "test-pass-123"}).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_username_of_any_length_is_a_failed_sign_in_not_a_server_error(onc_coordinator):
+    response = Client().post("/accounts/login/", {"username": "é" * 5000, "password": "wrong-password"})
+    assert response.status_code == 200
+    assert AccessAttempt.objects.get().username == "é" * 150
