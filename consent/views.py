@@ -194,7 +194,6 @@ def revoke(request, token):
     return render(request, "consent/revoke.html", {"form": form, "patient": patient, "token": token})
 
 
-
 NEW_LINK_SENT = _lazy(
     "If a TrialBridge record has this e-mail address and date of birth, we have sent a new private link to that "
     "address. It can take a few minutes to arrive. Earlier links to that record no longer open."
