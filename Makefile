@@ -45,6 +45,10 @@ serve: export SECURE_SSL_REDIRECT ?= false
 serve: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/trialbridge
 serve: export CELERY_BROKER_URL ?= redis://127.0.0.1:6379/0
 serve: export CACHE_URL ?= redis://127.0.0.1:6379/1
+# Production refuses a console mail backend and a non-https SITE_URL (config/checks.py): here mail goes to files
+# in sent-mail/, and its links name the https address production would have.
+serve: export EMAIL_BACKEND ?= django.core.mail.backends.filebased.EmailBackend
+serve: export SITE_URL ?= https://localhost:8000
 serve: install-app
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v 0

@@ -48,6 +48,11 @@ ENV = {
     "SECURE_SSL_REDIRECT": "false",
     "ALLOWED_HOSTS": "127.0.0.1",
     "FAST_PASSWORD_HASHER": "true",
+    # What production requires (config/checks.py): mail to files, an https site address, a shared cache.
+    "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+    "EMAIL_FILE_PATH": os.path.join(tempfile.gettempdir(), f"tb-load-mail-{DB}"),
+    "SITE_URL": "https://127.0.0.1",
+    "CACHE_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
     "LOG_LEVEL": "WARNING",
     # One client address makes every request here: lift the per-address limits for the benchmark only.
     "RATE_LIMIT_INTAKE_PER_MINUTE": "1000000000",

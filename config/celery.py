@@ -2,6 +2,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import beat_init, worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -29,4 +30,27 @@ app.conf.beat_schedule = {
         "task": "matches.tasks.send_digests",
         "schedule": crontab(minute="*/15"),
     },
+    # Authorizations that ended by themselves while nobody acted (expired, superseded by a version requiring
+    # re-consent, the child turned 18). Staff views hide such patients the moment it happens; this marks their
+    # matches and e-mails them how to sign again, so once an hour is prompt enough.
+    "sweep-lapsed-authorizations": {
+        "task": "consent.tasks.sweep_lapsed_authorizations",
+        "schedule": crontab(minute=41),
+    },
 }
+
+
+@worker_init.connect
+@beat_init.connect
+def refuse_unsafe_production(**kwargs):
+    """A worker sends the patients' e-mails and beat schedules them: neither starts on incomplete production
+    settings (config/checks.py). SystemExit, since Celery logs and ignores a signal handler's other errors."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from config.checks import refuse_to_start_if_unsafe
+
+    try:
+        refuse_to_start_if_unsafe()
+    except ImproperlyConfigured as error:
+        raise SystemExit(str(error)) from None
+

@@ -5,6 +5,36 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
+from ipware import get_client_ip
+
+# django.contrib.auth's User.username.
+USERNAME_MAX_LENGTH = 150
+
+
+def client_ip(request):
+    """The client's address, as django-ipware reads it with TRUSTED_PROXY_COUNT proxies in front of us.
+
+    With none (the default), REMOTE_ADDR, and X-Forwarded-For is never read: anyone can send it. With n, the
+    header is read from the right, past the entries our own proxies appended, so what a client wrote into it
+    itself is ignored. The rate limits, the signer's recorded address and django-axes (AXES_CLIENT_IP_CALLABLE)
+    all use this one reading.
+    """
+    proxies = settings.TRUSTED_PROXY_COUNT
+    address, _routable = get_client_ip(
+        request,
+        # ipware counts the proxies listed in the header; the one nearest us is REMOTE_ADDR, not listed there.
+        proxy_count=proxies - 1 if proxies else None,
+        request_header_order=["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if proxies else ["REMOTE_ADDR"],
+        strict=False,  # a client may have put entries of its own in front of ours: ignore them, not the header
+    )
+    return address
+
+
+def sign_in_username(request, credentials=None):
+    """The username django-axes records a failed sign-in under, cut to the length a username can have: Django's
+    sign-in form passes any length on, and axes' column (255) would refuse a longer one with a server error."""
+    username = (credentials or {}).get("username") if credentials else request.POST.get("username")
+    return (username or "")[:USERNAME_MAX_LENGTH] or None
 
 
 class NoStoreForPrivatePagesMiddleware:
@@ -46,8 +76,7 @@ class RateLimitMiddleware:
 
     @staticmethod
     def _allowed(request, budget, window_s):
-        address = request.META.get(settings.RATE_LIMIT_CLIENT_IP_HEADER, "") or request.META.get("REMOTE_ADDR", "")
-        address = address.split(",")[-1].strip()  # a proxy appends the address it saw last
+        address = client_ip(request) or ""
         window = int(time.time() // window_s)
         key = f"ratelimit:{request.path}:{address}:{window}"
         cache.add(key, 0, timeout=window_s + 1)

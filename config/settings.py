@@ -52,13 +52,18 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "dev-only-not-secret-" + "x" * 40
+# Earlier keys, comma-separated, still accepted when checking signatures (status links, sessions): rotate by
+# setting a new SECRET_KEY and moving the old one here until the links and sessions it signed are no longer needed.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The public address e-mailed links start with; required, https, when DEBUG is off (config/checks.py).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
 
 INSTALLED_APPS = [
     "config.apps.TrialBridgeAdminConfig",  # the admin, asking for the optional second factor too
+    "config.apps.ProjectConfig",  # the production settings checks (config/checks.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -147,10 +152,19 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "matches:queue"
 LOGOUT_REDIRECT_URL = "intake:landing"
 
-# django-axes: lock an account+address pair out after repeated failures.
+# Proxies in front of gunicorn that append the client's address to X-Forwarded-For (the HTTPS load balancer: 1).
+# 0 reads REMOTE_ADDR and never the header, which anyone can send. config.middleware.client_ip reads it.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
+
+# django-axes: lock an account+address pair out after repeated failures, for an hour. The address is the client's
+# own (behind the load balancer too), so one person's wrong passwords never lock a colleague out.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "config.middleware.client_ip"
+AXES_USERNAME_CALLABLE = "config.middleware.sign_in_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
@@ -173,7 +187,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -190,7 +204,16 @@ MEDIA_ROOT = BASE_DIR / "media"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# The console backend suits development only: with DEBUG off, config/checks.py refuses it (it would print patients'
+# addresses and private links to the logs) and requires a real one.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)  # seconds: a hung mail server must not hold a worker
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))  # for the file-based backend only
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "TrialBridge <no-reply@trialbridge.example>")
 
@@ -226,22 +249,39 @@ CELERY_TASK_DEFAULT_QUEUE = "interactive"
 CELERY_TASK_ROUTES = {
     "matches.tasks.match_trial": {"queue": "bulk"},
     "matches.tasks.sweep": {"queue": "bulk"},
+    "consent.tasks.sweep_lapsed_authorizations": {"queue": "bulk"},
     "trials.tasks.run_import": {"queue": "bulk"},
 }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 
 # Structured, health-data-free logs: only ids and outcomes are ever logged.
+# Every line goes through one handler that masks private status links (config/log_filters.py): Django's own
+# "django" and "django.server" loggers are pointed at it too, instead of their default handlers.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "mask_status_links": {"()": "config.log_filters.MaskStatusLinks"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_status_links"]},
+        # Django's error e-mails to ADMINS, as by default; their report is masked too (DEFAULT_EXCEPTION_REPORTER).
+        "mail_admins": {"class": "django.utils.log.AdminEmailHandler", "level": "ERROR",
+                        "filters": ["require_debug_false", "mask_status_links"]},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": ["console", "mail_admins"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.request": {"level": "WARNING"},
+    },
 }
-# Error reports (e-mails to ADMINS, debug pages) show no POST data, cookies or local variables.
+# Error reports (e-mails to ADMINS, debug pages) show no POST data, cookies or local variables, and no status link.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "consent.privacy.HealthDataExceptionReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "consent.privacy.HealthDataExceptionReporter"
 
 # Security headers that hold in every environment; HTTPS-only ones when DEBUG is off.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -272,16 +312,19 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# POSTs allowed per client address and window (config.middleware.RateLimitMiddleware): (requests, seconds).
+# POSTs allowed per client address (config.middleware.client_ip) and window (config.middleware.RateLimitMiddleware):
+# (requests, seconds).
 # The intake wizard posts once per step, three to four times per intake.
 RATE_LIMITS = {
     "/intake/": (env_int("RATE_LIMIT_INTAKE_PER_MINUTE", 40), 60),
     "/authorize/": (env_int("RATE_LIMIT_SIGN_PER_MINUTE", 10), 60),
     "/accounts/login/": (env_int("RATE_LIMIT_LOGIN_PER_MINUTE", 10), 60),
+    "/admin/login/": (env_int("RATE_LIMIT_LOGIN_PER_MINUTE", 10), 60),
+    # Each request for a new status link e-mails the patient and replaces their link: a handful an hour is plenty.
+    "/status-link/": (env_int("RATE_LIMIT_STATUS_LINK_PER_HOUR", 5), 3600),
 }
-# Behind a proxy that passes the client's address in a header, name it here (e.g. HTTP_X_FORWARDED_FOR).
-RATE_LIMIT_CLIENT_IP_HEADER = env_str("RATE_LIMIT_CLIENT_IP_HEADER", "REMOTE_ADDR")
-# Rate-limit counters must be shared by every web process: Redis when CACHE_URL is set, else this process only.
+# Rate-limit counters must be shared by every web process: Redis when CACHE_URL is set, else this process only
+# (development; required when DEBUG is off, config/checks.py).
 CACHE_URL = env_str("CACHE_URL")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
@@ -293,6 +336,13 @@ CACHES = {
 # the importer reads cancer conditions with; read at run time, never kept in the repository. Empty: our own
 # vocabulary and MeSH table only.
 ONCOTREE_PATH = env_str("ONCOTREE_PATH")
+
+# ClinicalTrials.gov import files (command and admin upload alike, trials/ctgov/readers.py): what one file may
+# decompress to, what an archive's members may add up to, and how many it may hold. Beyond them a file is reported
+# by name and skipped, never held in memory (a 299 KB .json.gz can inflate to gigabytes).
+IMPORT_MAX_FILE_MB = env_int("IMPORT_MAX_FILE_MB", 64)
+IMPORT_MAX_ARCHIVE_MB = env_int("IMPORT_MAX_ARCHIVE_MB", 1024)
+IMPORT_MAX_ARCHIVE_MEMBERS = env_int("IMPORT_MAX_ARCHIVE_MEMBERS", 20_000)
 
 # Matching
 MATCH_CHUNK_SIZE = env_int("MATCH_CHUNK_SIZE", 2000)

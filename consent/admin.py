@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from intake.admin import PatientAdmin
 from intake.models import Patient
 
-from .models import AccessLog, Authorization, AuthorizationText, Revocation
+from .models import AccessLog, Authorization, AuthorizationText, Lapse, Revocation
 from .services import (
     ConsentError,
     draft_new_version,
@@ -101,12 +101,27 @@ class RevocationInline(admin.StackedInline):
         return False
 
 
+class LapseInline(admin.StackedInline):
+    """When the sweep found the authorization ended by itself, why, and when the patient was told."""
+
+    model = Lapse
+    can_delete = False
+    extra = 0
+    readonly_fields = ["reason", "noticed_at", "patient_told_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Authorization)
 class AuthorizationAdmin(ReadOnlyAdmin):
     list_display = ["patient", "text", "signed_name", "signer_relationship", "signed_at", "expires_at", "revoked"]
     list_filter = ["signer_relationship", "language", "text"]
     search_fields = ["patient__reference", "signed_name"]
-    inlines = [RevocationInline]
+    inlines = [RevocationInline, LapseInline]
 
     @admin.display(boolean=True)
     def revoked(self, authorization):

@@ -1,7 +1,9 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Authorization
+from .services import is_minor_on
 
 
 class SignForm(forms.Form):
@@ -25,7 +27,8 @@ class SignForm(forms.Form):
     def __init__(self, *args, patient, **kwargs):
         super().__init__(*args, **kwargs)
         self.patient = patient
-        if patient.is_minor:
+        self.minor = is_minor_on(patient, timezone.now())
+        if self.minor:
             # A minor cannot sign for themself: only the representative choices remain.
             self.fields["relationship"].choices = [
                 c for c in Authorization.Relationship.choices if c[0] != Authorization.Relationship.SELF
@@ -53,4 +56,21 @@ class RevokeForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("Yes, revoke my authorization. Stop using my information to look for trials."),
         error_messages={"required": _("Tick the box to confirm that you want to revoke.")},
+    )
+
+
+class NewStatusLinkForm(forms.Form):
+    """Ask for a fresh private link. Only the e-mail address on file receives it, so the page can say the same
+    thing whether or not such a record exists."""
+
+    email = forms.EmailField(label=_("The e-mail address you gave us"),
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    birth_date = forms.DateField(
+        label=_("The patient's date of birth"),
+        # One unambiguous format, the browser's date picker sends it (no 05/12 read as December or May).
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
+        help_text=_("Pick the date, or type it as year-month-day, for example 1975-04-23. If you signed for a "
+                    "child, give the child's birthday."),
+        error_messages={"invalid": _("Enter the date as year-month-day, for example 1975-04-23.")},
     )

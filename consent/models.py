@@ -1,8 +1,9 @@
 import hashlib
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -12,9 +13,21 @@ from intake.models import Patient
 
 from .elements import missing_elements
 
+# A parent or guardian signs for a patient younger than this; their signature ends when the patient reaches it.
+ADULT_AGE_YEARS = 18
+
 
 def sha256_hex(text):
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def majority_begins(birth_date):
+    """The moment the patient turns 18: the start of their 18th birthday (29 February counts from 1 March)."""
+    try:
+        birthday = birth_date.replace(year=birth_date.year + ADULT_AGE_YEARS)
+    except ValueError:
+        birthday = date(birth_date.year + ADULT_AGE_YEARS, 3, 1)
+    return timezone.make_aware(datetime.combine(birthday, time.min))
 
 
 class AuthorizationTextQuerySet(models.QuerySet):
@@ -23,6 +36,16 @@ class AuthorizationTextQuerySet(models.QuerySet):
 
     def current(self):
         return self.published().order_by("-version").first()
+
+    def reconsent_from(self):
+        """The version every signature must be at or above: the newest one requiring re-consent, or None.
+
+        Retired versions count too: retiring a re-consent version must not revive what it superseded.
+        """
+        return (
+            self.exclude(status=AuthorizationText.Status.DRAFT).filter(requires_reconsent=True)
+            .order_by("-version").values_list("version", flat=True).first()
+        )
 
 
 class AuthorizationText(models.Model):
@@ -44,7 +67,8 @@ class AuthorizationText(models.Model):
     body_en = models.TextField()
     body_es = models.TextField()
     valid_for_days = models.PositiveIntegerField(
-        default=365 * 2, help_text="The authorization expires this many days after signing."
+        default=365 * 2, validators=[MinValueValidator(1)],
+        help_text="The authorization expires this many days after signing (at least one).",
     )
     requires_reconsent = models.BooleanField(
         default=False, help_text="Patients who signed an earlier version stop being matched until they sign this one."
@@ -57,6 +81,13 @@ class AuthorizationText(models.Model):
 
     class Meta:
         ordering = ["-version"]
+        constraints = [
+            # Zero days would make every signature expire as it is made (and fail authorization_expires_later).
+            models.CheckConstraint(
+                condition=Q(valid_for_days__gte=1), name="authorization_text_valid_for_a_day_or_more",
+                violation_error_message=_("An authorization must stay valid for at least one day."),
+            ),
+        ]
 
     def __str__(self):
         return f"Authorization v{self.version} ({self.get_status_display()})"
@@ -116,15 +147,11 @@ class AuthorizationQuerySet(models.QuerySet):
     def valid(self, now=None):
         """Signed, not revoked, not expired, and not superseded by a version that requires re-consent."""
         now = now or timezone.now()
-        qs = self.filter(revocation__isnull=True, expires_at__gt=now)
-        # Retired versions count too: retiring a re-consent version must not revive what it superseded.
-        reconsent_from = (
-            AuthorizationText.objects.exclude(status=AuthorizationText.Status.DRAFT)
-            .filter(requires_reconsent=True)
-            .order_by("-version")
-            .values_list("version", flat=True)
-            .first()
-        )
+        # NOT EXISTS rather than revocation__isnull's LEFT JOIN: PostgreSQL estimates it well, so a query that asks
+        # "is this patient's consent valid?" row by row (the coordinator queue) keeps walking its own index.
+        revoked = Revocation.objects.filter(authorization_id=models.OuterRef("pk"))
+        qs = self.filter(~models.Exists(revoked), expires_at__gt=now)
+        reconsent_from = AuthorizationText.objects.reconsent_from()
         if reconsent_from is not None:
             qs = qs.filter(text__version__gte=reconsent_from)
         return qs
@@ -153,12 +180,19 @@ class Authorization(models.Model):
     snapshot_sha256 = models.CharField(max_length=64)
     signature_sha256 = models.CharField(max_length=64, help_text="Binds signer, time, patient and snapshot.")
     expires_at = models.DateTimeField()
+    # The patient's authorization signed before this one (none for their first). Unique, like the one first
+    # authorization per patient: two signings racing from the same state (a double click, four reloads) cannot
+    # both be written, whatever the database's isolation level.
+    previous = models.OneToOneField("self", null=True, blank=True, editable=False, on_delete=models.PROTECT,
+                                    related_name="next_signature")
 
     objects = AuthorizationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-signed_at"]
         constraints = [
+            models.UniqueConstraint(fields=["patient"], condition=Q(previous__isnull=True),
+                                    name="one_first_authorization_per_patient"),
             models.CheckConstraint(
                 condition=Q(expires_at__gt=models.F("signed_at")), name="authorization_expires_later"
             ),
@@ -223,6 +257,24 @@ class Authorization(models.Model):
     def is_valid(self, now=None):
         return Authorization.objects.valid(now).filter(pk=self.pk).exists()
 
+    @property
+    def ends_at_majority(self):
+        """Signed for a minor by a representative: it ends on the patient's 18th birthday, before its term."""
+        return (self.signer_relationship != self.Relationship.SELF
+                and self.expires_at < self.signed_at + timedelta(days=self.text.valid_for_days))
+
+    def ended_because(self, now=None):
+        """Why this authorization no longer holds: "revoked", a Lapse.Reason, or None while it holds."""
+        now = now or timezone.now()
+        if self.is_revoked:
+            return "revoked"
+        reconsent_from = AuthorizationText.objects.reconsent_from()
+        if reconsent_from is not None and self.text.version < reconsent_from:
+            return Lapse.Reason.SUPERSEDED
+        if self.expires_at <= now:
+            return Lapse.Reason.CAME_OF_AGE if self.ends_at_majority else Lapse.Reason.EXPIRED
+        return None
+
 
 class Revocation(models.Model):
     """The patient's written revocation. Kept beside the authorization it ends; never changed."""
@@ -243,6 +295,28 @@ class Revocation(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("A revocation is kept for good."))
+
+
+class Lapse(models.Model):
+    """An authorization that ended by itself, as the sweep found it (consent.services.record_lapses).
+
+    Staff views stop showing the patient the moment an authorization ends (they check validity as they read);
+    this row records that it was noticed, once, so the matches are marked and the patient told only once.
+    """
+
+    class Reason(models.TextChoices):
+        EXPIRED = "expired", _("Expired")
+        SUPERSEDED = "superseded", _("Replaced by a version that must be signed again")
+        CAME_OF_AGE = "came_of_age", _("The patient turned 18")
+
+    authorization = models.OneToOneField(Authorization, on_delete=models.PROTECT, related_name="lapse")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    noticed_at = models.DateTimeField(default=timezone.now)
+    # Set when the patient is e-mailed about it, by a conditional update: a task run twice mails once.
+    patient_told_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.authorization} ended: {self.get_reason_display()}"
 
 
 class AccessLog(models.Model):

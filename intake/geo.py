@@ -5,7 +5,9 @@ from functools import lru_cache
 
 import zipcodes
 
-US_ZIP = re.compile(r"^\d{5}(-\d{4})?$")
+# ASCII digits only: `\d` also matches full-width and Arabic-Indic digits, which the `zipcodes` library answers
+# with a Rust panic (not an Exception: it escapes Django's error handling) that prints the code on stderr.
+US_ZIP = re.compile(r"^[0-9]{5}(-[0-9]{4})?$")
 
 
 def is_well_formed_zip(postal_code):

@@ -69,6 +69,8 @@ class Patient(models.Model):
     matched_at = models.DateTimeField(null=True, blank=True, db_index=True)
     # Set when the status-link email is sent, so a task run twice never mails twice.
     status_link_sent_at = models.DateTimeField(null=True, blank=True)
+    # Part of the signed status link: moving it on (rotate_status_link) makes every earlier link stop opening.
+    status_link_generation = models.PositiveIntegerField(default=0, editable=False)
     erased_at = models.DateTimeField(null=True, blank=True)
 
     objects = PatientQuerySet.as_manager()
@@ -89,17 +91,33 @@ class Patient(models.Model):
         return age_on(self.birth_date, today or date.today())
 
     def status_token(self):
-        """The private status link's token: signed, and built on a random UUID, so unguessable."""
-        # A plain Signer, not signing.dumps: the same patient always gets the same link.
-        return signing.Signer(salt=STATUS_LINK_SALT).sign(str(self.public_id))
+        """The private status link's token: signed, and built on a random UUID, so unguessable.
+
+        A plain Signer, not signing.dumps: the patient keeps one link until they ask for a new one, which moves
+        status_link_generation on. Generation 0 signs the bare id, as every link did before links could be
+        replaced, so links already e-mailed keep opening. Signatures made with a key in SECRET_KEY_FALLBACKS
+        still verify, so rotating SECRET_KEY breaks no link.
+        """
+        value = str(self.public_id)
+        if self.status_link_generation:
+            value = f"{value}.{self.status_link_generation}"
+        return signing.Signer(salt=STATUS_LINK_SALT).sign(value)
 
     @classmethod
     def from_status_token(cls, token):
         try:
-            public_id = uuid.UUID(signing.Signer(salt=STATUS_LINK_SALT).unsign(token))
+            public_id, _, generation = signing.Signer(salt=STATUS_LINK_SALT).unsign(token).partition(".")
+            public_id, generation = uuid.UUID(public_id), int(generation or 0)
         except (signing.BadSignature, ValueError):
             return None
-        return cls.objects.active().filter(public_id=public_id).first()
+        return cls.objects.active().filter(public_id=public_id, status_link_generation=generation).first()
+
+    def rotate_status_link(self):
+        """Replace the private link: the old one stops opening, and the new one is e-mailed once
+        (status_link_sent_at is cleared for the task that sends it to claim)."""
+        Patient.objects.filter(pk=self.pk).update(status_link_generation=models.F("status_link_generation") + 1,
+                                                  status_link_sent_at=None)
+        self.refresh_from_db(fields=["status_link_generation", "status_link_sent_at"])
 
     def profile(self):
         """The engine's view of this patient: plain data, every unknown left as None."""

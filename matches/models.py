@@ -3,6 +3,7 @@ from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from consent.models import Authorization
 from intake.models import Patient
 from trials.eligibility.evaluate import render_reason
 from trials.models import Site, Trial
@@ -73,9 +74,18 @@ class MatchQuerySet(models.QuerySet):
             return self
         return self.filter(trial__team__members=user)
 
+    def consented(self, now=None):
+        """Matches of patients whose authorization holds now: signed, not revoked, not expired, not superseded by
+        a version requiring re-consent, not ended by a child turning 18.
+
+        Checked as the query runs, so an authorization that ends between two sweeps hides the patient at once.
+        """
+        valid = Authorization.objects.valid(now).filter(patient_id=models.OuterRef("patient_id"))
+        return self.filter(models.Exists(valid))
+
     def in_queue(self):
-        """What a coordinator works: candidates the engine did not rule out, consent not revoked."""
-        return self.exclude(verdict=Verdict.NOT_ELIGIBLE).exclude(status=Status.WITHDRAWN)
+        """What a coordinator works: candidates the engine did not rule out, of patients whose consent holds."""
+        return self.exclude(verdict=Verdict.NOT_ELIGIBLE).exclude(status=Status.WITHDRAWN).consented()
 
     def awaiting_digest(self):
         """New candidates a trial team has not been told about: eligible ones, and urgent ones whatever the verdict."""

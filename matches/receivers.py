@@ -2,12 +2,12 @@
 
 from django.dispatch import receiver
 
-from consent.signals import authorization_revoked, authorization_signed, patient_erased
+from consent.signals import authorization_lapsed, authorization_revoked, authorization_signed, patient_erased
 from intake.signals import answers_changed
 from intake.tasks import send_status_link_email
 from trials.signals import trial_changed
 
-from . import services
+from . import lapses, services
 from .models import Trigger
 from .tasks import match_patient, match_trial, queue_after_commit
 
@@ -22,6 +22,12 @@ def match_newly_signed(sender, patient_id, **kwargs):
 def withdraw_on_revocation(sender, patient_id, **kwargs):
     # Synchronously, inside the revocation's transaction: gone from every queue in the same request.
     services.withdraw_patient_matches(patient_id)
+
+
+@receiver(authorization_lapsed)
+def withdraw_on_lapse(sender, patient_id, reason, **kwargs):
+    # Inside the sweep's transaction, as for a revocation; staff views already hid the patient at query time.
+    lapses.withdraw_lapsed_matches(patient_id, reason)
 
 
 @receiver(answers_changed)

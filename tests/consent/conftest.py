@@ -1,4 +1,5 @@
 import pytest
+from django.db import connection
 
 from consent.models import AuthorizationText
 from consent.services import publish_authorization_text
@@ -39,3 +40,15 @@ def sign_form(text, **overrides):
             "text_version_id": text.pk}
     data.update(overrides)
     return data
+
+
+def tamper(model, pk, **changes):
+    """Change a record the way a database superuser could, past PostgreSQL's append-only triggers (switched off
+    for the statement by the replication role, which only a superuser may set), to show verify() catches it."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = replica")
+    model.objects.filter(pk=pk).update(**changes)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = DEFAULT")

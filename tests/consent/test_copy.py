@@ -9,6 +9,8 @@ from consent.models import Authorization
 from consent.services import revoke_authorization
 from tests.conftest import make_patient, sign
 
+from .conftest import tamper
+
 
 def pdf_text(data):
     """The PDF's metadata plus its inflated content streams, enough to find a string in it."""
@@ -34,7 +36,7 @@ def test_the_copy_page_shows_the_signed_text_and_the_signature(client, lung_pati
 @pytest.mark.django_db
 def test_the_copy_page_says_when_the_record_does_not_match_its_seal(client, lung_patient):
     authorization = sign(lung_patient)
-    Authorization.objects.filter(pk=authorization.pk).update(snapshot="Something else")
+    tamper(Authorization, authorization.pk, snapshot="Something else")
     page = client.get(f"/status/{lung_patient.status_token()}/authorization/").content.decode()
     assert "FAILED: this record does not match its seal" in page
 

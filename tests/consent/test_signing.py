@@ -9,7 +9,7 @@ from consent.models import Authorization
 from consent.services import ConsentError
 from tests.conftest import make_patient, sign
 
-from .conftest import publish_new_version, sign_form, start_signing
+from .conftest import publish_new_version, sign_form, start_signing, tamper
 
 
 @pytest.mark.django_db
@@ -115,7 +115,7 @@ def test_a_tampered_snapshot_fails_verification(lung_patient):
     authorization = sign(lung_patient)
     assert Authorization.objects.get(pk=authorization.pk).verify()
     tampered = authorization.snapshot.replace("expires two years", "never expires")
-    Authorization.objects.filter(pk=authorization.pk).update(snapshot=tampered)
+    tamper(Authorization, authorization.pk, snapshot=tampered)
     assert not Authorization.objects.get(pk=authorization.pk).verify()
 
 
@@ -125,17 +125,17 @@ def test_a_tampered_snapshot_with_a_recomputed_hash_still_fails(lung_patient):
 
     authorization = sign(lung_patient)
     tampered = authorization.snapshot + "\nI also agree to join any trial."
-    Authorization.objects.filter(pk=authorization.pk).update(snapshot=tampered, snapshot_sha256=sha256_hex(tampered))
+    tamper(Authorization, authorization.pk, snapshot=tampered, snapshot_sha256=sha256_hex(tampered))
     assert not Authorization.objects.get(pk=authorization.pk).verify()
 
 
 @pytest.mark.django_db
 def test_a_changed_signer_name_or_time_fails_verification(lung_patient):
     authorization = sign(lung_patient)
-    Authorization.objects.filter(pk=authorization.pk).update(signed_name="Someone Else")
+    tamper(Authorization, authorization.pk, signed_name="Someone Else")
     assert not Authorization.objects.get(pk=authorization.pk).verify()
-    Authorization.objects.filter(pk=authorization.pk).update(signed_name=authorization.signed_name,
-                                                             signed_at=datetime(2020, 1, 1, tzinfo=UTC))
+    tamper(Authorization, authorization.pk, signed_name=authorization.signed_name,
+           signed_at=datetime(2020, 1, 1, tzinfo=UTC))
     assert not Authorization.objects.get(pk=authorization.pk).verify()
 
 

@@ -39,7 +39,9 @@ def test_the_landing_page_may_be_cached_since_it_holds_no_health_data(client, db
 def _production_env(**extra):
     env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "CELERY_BROKER_URL")}
     env.update(DEBUG="false", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="trials.example.org",
-               CSRF_TRUSTED_ORIGINS="https://trials.example.org", **extra)
+               CSRF_TRUSTED_ORIGINS="https://trials.example.org", SITE_URL="https://trials.example.org",
+               CACHE_URL="redis://127.0.0.1:6379/15", EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+               EMAIL_HOST="smtp.example.org", **extra)
     return env
 
 

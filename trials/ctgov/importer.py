@@ -14,6 +14,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 
+import defusedxml.ElementTree as DefusedET
+from defusedxml import DefusedXmlException
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
@@ -140,16 +142,33 @@ def record_hash(raw: RawRecord, mapper: ConditionMapper | None = None) -> str:
 
 
 def parse(raw: RawRecord, mapper: ConditionMapper | None = None):
-    """The mapped StudyData of a raw record; RecordError when it cannot be imported."""
+    """The mapped StudyData of a raw record; RecordError when it cannot be imported.
+
+    Legacy XML is parsed by defusedxml: entities (the billion laughs) and external references (a file of the
+    server read into a title) are refused whatever the system's expat version. A partial record (no title, no
+    conditions or no version information) is refused too: written over a trial, it would erase what the
+    complete record said.
+    """
     if raw.error:
         raise RecordError(raw.error, raw.nct_id)
     if raw.kind == V2:
-        return from_v2(raw.payload, mapper)
-    try:
-        root = ET.fromstring(raw.payload)
-    except ET.ParseError as exc:
-        raise RecordError(f"broken XML: {exc}", raw.nct_id) from None
-    return from_xml(root, mapper)
+        study = from_v2(raw.payload, mapper)
+    else:
+        try:
+            root = DefusedET.fromstring(raw.payload)
+        except ET.ParseError as exc:
+            raise RecordError(f"broken XML: {exc}", raw.nct_id) from None
+        except DefusedXmlException:
+            raise RecordError("XML with entities or external references is not read", raw.nct_id) from None
+        study = from_xml(root, mapper)
+    missing = [what for what, absent in (
+        ("no title", not study.title.strip() or study.title.strip() == study.ref),
+        ("no conditions", not study.conditions),
+        ("no version information", not study.record_version and not study.last_update_date),
+    ) if absent]
+    if missing:
+        raise RecordError(f"partial record: {', '.join(missing)}", study.ref)
+    return study
 
 
 @cache

@@ -204,7 +204,7 @@ def test_the_summary_gives_coverage_per_area_and_the_unmapped_conditions_for_rev
     tumor_only = tmp_path / "device.json"
     tumor_only.write_text(json.dumps({"protocolSection": {
         "identificationModule": {"nctId": "NCT90000088", "briefTitle": "Fictional pedicle screw study"},
-        "statusModule": {"overallStatus": "RECRUITING"},
+        "statusModule": {"overallStatus": "RECRUITING", "lastUpdatePostDateStruct": {"date": "2026-10-01"}},
         "conditionsModule": {"conditions": ["Tumor", "Degenerative Disc Disease"], "keywords": ["Spinal Tumor"]},
         "eligibilityModule": {"eligibilityCriteria": ""}}}))
 
