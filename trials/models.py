@@ -1,3 +1,4 @@
+import hashlib
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -64,6 +65,21 @@ class TrialQuerySet(models.QuerySet):
         if sex in ("female", "male"):
             qs = qs.filter(sex__in=[Trial.Sex.ALL, sex.upper()])
         return qs
+
+
+def item_key(section, text):
+    """A free-text eligibility item's identity across re-imports: its section and its words, spacing aside."""
+    normalized = f"{section}|{' '.join(str(text).split()).casefold()}"
+    return hashlib.sha256(normalized.encode()).hexdigest()[:16]
+
+
+class ItemReview(models.TextChoices):
+    """What became of one free-text eligibility item. An item with no decision is pending."""
+
+    PENDING = "pending", _("Pending review")
+    ACCEPTED = "accepted", _("Expressed as a rule")
+    SCREENING = "screening", _("Checked by the study team at screening")
+    NOT_CRITERION = "not_criterion", _("Not a criterion (a heading or a note)")
 
 
 class Trial(models.Model):
@@ -145,6 +161,12 @@ class Trial(models.Model):
     )
     items_understood = models.PositiveIntegerField(default=0)
     items_not_understood = models.PositiveIntegerField(default=0)
+    # Curated, never written by an import: an admin's decision on each free-text eligibility item, keyed by
+    # item_key(section, text), so a re-import keeps decisions on unchanged items and a reworded item is pending again.
+    item_reviews = models.JSONField(
+        default=dict, blank=True, editable=False,
+        help_text='{item key: {"state": "accepted" | "screening" | "not_criterion", "rules": [...], "by", "at"}}',
+    )
     contacts = models.JSONField(default=list, blank=True)
     team = models.ForeignKey(TrialTeam, null=True, blank=True, on_delete=models.SET_NULL, related_name="trials")
     last_update_date = models.DateField("registry last update", null=True, blank=True)
@@ -208,6 +230,32 @@ class Trial(models.Model):
         if self.min_age_years is not None and self.max_age_years is not None:
             if self.min_age_years > self.max_age_years:
                 raise ValidationError({"max_age_years": _("The maximum age is below the minimum age.")})
+
+    def reviewed_items(self):
+        """[(index, item, state, review)] for the trial's free-text items; review is None while pending."""
+        reviews = self.item_reviews or {}
+        rows = []
+        for index, item in enumerate(self.eligibility_items or []):
+            review = reviews.get(item_key(item.get("section", ""), item.get("text", "")))
+            rows.append((index, item, review["state"] if review else ItemReview.PENDING, review))
+        return rows
+
+    def review_counts(self):
+        """{"total", "pending", "accepted", "screening", "not_criterion"} over the current free-text items."""
+        counts = dict.fromkeys(("total", *ItemReview.values), 0)
+        for _index, _item, state, _review in self.reviewed_items():
+            counts["total"] += 1
+            counts[state] += 1
+        return counts
+
+    @property
+    def criteria_reviewed(self):
+        """True when every free-text item is accounted for. A registry trial with no free text has nothing anyone
+        reviewed, so it is not; a trial entered here is its curated criteria, nothing more."""
+        counts = self.review_counts()
+        if counts["pending"]:
+            return False
+        return counts["total"] > 0 or self.source != self.Source.CTGOV
 
     def apply_curated_codes(self):
         """Registry trials match on the curated codes when an admin set them, else on the registry's."""

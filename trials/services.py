@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .eligibility import validate_rule
-from .models import Trial
+from .models import ItemReview, Trial, item_key
 from .signals import trial_changed
 
 
@@ -45,10 +45,71 @@ def decide_suggestions(*, trial, accepted, rejected=()):
     problems = validate_rule(criteria) if criteria else []
     if problems:
         raise ValueError(problems)
-    changed = criteria != trial.criteria
+    reviews = _accept_items(trial, [suggestions[index] for index in sorted(accepted)])
+    changed = criteria != trial.criteria or reviews != (trial.item_reviews or {})
     trial.criteria = criteria
     trial.criteria_suggestions = suggestions
-    trial.save(update_fields=["criteria", "criteria_suggestions", "updated_at"])
+    trial.item_reviews = reviews
+    trial.save(update_fields=["criteria", "criteria_suggestions", "item_reviews", "updated_at"])
     if changed:
+        trial_matching_inputs_changed(trial)
+    return trial
+
+
+def _accept_items(trial, accepted_suggestions, by=None):
+    """The trial's item reviews with the items these accepted suggestions came from marked accepted."""
+    reviews = dict(trial.item_reviews or {})
+    items = trial.eligibility_items or []
+    now = timezone.now().isoformat()
+    for suggestion in accepted_suggestions:
+        index = suggestion.get("item")
+        if index is None or not 0 <= index < len(items):
+            continue
+        key = item_key(items[index].get("section", ""), items[index].get("text", ""))
+        review = reviews.get(key) or {"state": ItemReview.ACCEPTED, "rules": []}
+        rules = list(review.get("rules") or []) if review.get("state") == ItemReview.ACCEPTED else []
+        if suggestion["accepted_rule"] not in rules:
+            rules.append(suggestion["accepted_rule"])
+        reviews[key] = {"state": ItemReview.ACCEPTED, "rules": rules, "by": getattr(by, "username", "") or "",
+                        "at": now}
+    return reviews
+
+
+@transaction.atomic
+def review_items(*, trial, decisions, by):
+    """Record an admin's decision on free-text eligibility items: {item index: (state, rules)}.
+
+    state is an ItemReview value: "accepted" (with the rules that express the item, each valid), "screening",
+    "not_criterion", or "pending" to take a decision back. Whether every item is accounted for decides the best
+    verdict a patient can read, so the trial is re-matched. Raises ValueError (messages) and changes nothing when
+    a decision is invalid.
+    """
+    trial = Trial.objects.select_for_update().get(pk=trial.pk)
+    items = trial.eligibility_items or []
+    reviews = dict(trial.item_reviews or {})
+    errors = []
+    now = timezone.now().isoformat()
+    for index, (state, rules) in sorted(decisions.items()):
+        if not 0 <= index < len(items):
+            errors.append(f"item {index}: no such item")
+            continue
+        if state not in ItemReview.values:
+            errors.append(f"item {index}: unknown state {state!r}")
+            continue
+        rules = list(rules or [])
+        if state == ItemReview.ACCEPTED and not rules:
+            errors.append(f"item {index}: an accepted item needs the rule that expresses it")
+        errors += [f"item {index}: {message}" for rule in rules for message in validate_rule(rule)]
+        key = item_key(items[index].get("section", ""), items[index].get("text", ""))
+        if state == ItemReview.PENDING:
+            reviews.pop(key, None)
+        else:
+            reviews[key] = {"state": state, "rules": rules if state == ItemReview.ACCEPTED else [],
+                            "by": getattr(by, "username", "") or "", "at": now}
+    if errors:
+        raise ValueError(errors)
+    if reviews != (trial.item_reviews or {}):
+        trial.item_reviews = reviews
+        trial.save(update_fields=["item_reviews", "updated_at"])
         trial_matching_inputs_changed(trial)
     return trial
