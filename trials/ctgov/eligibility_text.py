@@ -8,7 +8,8 @@ contraception, consent, logistics) are marked as screening items, for the study 
 
 from __future__ import annotations
 
-from trials.ctgov.criteria.read import Suggestion, is_screening, read_item
+from trials.ctgov.criteria.patterns import is_screening
+from trials.ctgov.criteria.read import Suggestion, read_item
 from trials.ctgov.criteria.split import EXCLUSION, INCLUSION, OTHER, Item, clean, split_items
 
 __all__ = ["EXCLUSION", "INCLUSION", "OTHER", "Item", "Suggestion", "clean", "is_screening", "read_eligibility", "read_item",  # noqa: E501

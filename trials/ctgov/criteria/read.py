@@ -13,222 +13,41 @@ Precision first: an item is only read when what it says is plain. Before any lea
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import cache
 
+from trials.ctgov.criteria.context import (
+    FUTURE,
+    GE,
+    INLINE_SCOPE,
+    JUDGEMENT,
+    LE,
+    NUM,
+    Suggestion,
+    as_int,
+    as_number,
+    is_negated,
+    polarity,
+    split_sentences,
+    time_window,
+    wrap,
+)
+from trials.ctgov.criteria.patterns import (
+    MEDICATION_CLASS,
+    biomarkers_in,
+    condition_pattern,
+    therapy_pattern,
+)
 from trials.ctgov.criteria.split import ALTERNATIVES, DEFINITION, EXCEPTIONS, EXCLUSION, SUBPOPULATION, Item
-from trials.vocabulary import fold, load_vocabulary
-
-_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-                 "ten": 10, "twelve": 12}
-_NUM = r"(\d{1,3}(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve)"
-_GE = r"(?:≥|>=|=>|>/=|≧|>|greater than or equal to|greater than|at least|of at least|no less than|over|above)"
-_LE = r"(?:≤|<=|=<|</=|≦|<|less than or equal to|less than|at most|no more than|not more than|up to|under|below)"
-
-_NEGATION = re.compile(
-    r"\b(?:no|not|never|without|absence of|absent|free of|cannot|can ?not|negative for|none|neither|nor|lack of|"
-    r"must not|should not|did not|does not|has not|have not|had not)\b|n't\b", re.I)
-_POST_NEGATION = re.compile(r"^[\s-]*(?:na[iï]ve|negative|free|wild[\s-]?type)\b", re.I)
-_PERMISSION = re.compile(
-    r"\b(?:(?:is|are|will be|would be|were)\s+(?:also\s+)?(?:allowed|permitted|eligible|acceptable|included|enrolled|admitted)|"  # noqa: E501
-    r"may\s+(?:also\s+)?(?:be|receive|have|participate|enroll|continue)|can\s+be\s+(?:included|enrolled)|could\s+be\s+enrolled|"
-    r"not\s+(?:an\s+)?exclu|not\s+considered|is\s+not\s+required)\b", re.I)
-_EXCEPT = re.compile(r"\b(?:except|excepting|other than|with the exception of|excluding|unless|but not|apart from)\b|"
-                     r"\(\s*(?:e\.g\.|eg\.|i\.e\.|such as|including)[^)]*\)?", re.I)
-_INLINE_SCOPE = re.compile(
-    r"^\s*(?:for|in)\s+(?:patients|participants|subjects|women|men|those|females|males|children|cohort|part|phase|arm)\b|"
-    r"\bapplicable to\b|\bonly\)|\bfor (?:participants|patients|subjects)\s+(?:>|<|≥|≤|aged|older|younger|with|who|in)|"
-    r"^\s*(?:patients|participants|subjects)\s+with\s+stage\b|\bduring dose (?:escalation|expansion)", re.I)
-_JUDGEMENT = re.compile(r"\b(?:judge?ment|judged|discretion|opinion|determined by|as assessed by the investigator|"
-                        r"(?:would|could|may|might|likely to)\s+(?:interfere|compromise|limit|affect|prevent|confound))\b", re.I)  # noqa: E501
-_FUTURE = re.compile(r"\b(?:will receive|candidate for|planned|plans? to|scheduled|expected to (?:require|receive)|"
-                     r"willing|refrain|discontinu|recover|toxicit|adverse event|contra-?indicat|intoleran|allerg|"
-                     r"hypersensitiv|Gy\b|ineligible|not eligible|unsuitable|unfit)", re.I)
-_SENTENCE = re.compile(r"(?<=[.;])\s+(?=[A-Z(])|;\s*")
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    kind: str
-    rule: dict
-    note: str = ""
-
-
-def _number(text: str) -> float:
-    return _NUMBER_WORDS.get(text.lower()) if text.lower() in _NUMBER_WORDS else float(text)
-
-
-def _int(value: float):
-    return int(value) if value == int(value) else value
-
-
-def _sentences(text: str) -> list[str]:
-    """The item's sentences minus permissions, each cut at its first exception or example clause."""
-    kept = []
-    for sentence in _SENTENCE.split(text):
-        if not sentence.strip() or _PERMISSION.search(sentence):
-            continue
-        cut = _EXCEPT.search(sentence)
-        kept.append(sentence[:cut.start()] if cut else sentence)
-    return kept
-
-
-def _negated(sentence: str, start: int, end: int, after: bool = True) -> bool:
-    clause_start = max(sentence.rfind(sep, 0, start) for sep in (":", "(", " but ", " however", " although", " whereas")) + 1  # noqa: E501
-    before = re.sub(r"with or without", "", sentence[clause_start:start], flags=re.I)
-    return bool(_NEGATION.search(before) or (after and _POST_NEGATION.match(sentence[end:end + 12])))
-
-
-def _polarity(section: str, negated: bool) -> bool | None:
-    """True: require it; False: exclude it; None: too ambiguous (a negated exclusion)."""
-    if section == EXCLUSION:
-        return None if negated else False
-    return not negated
-
-
-def _wrap(rule: dict, positive: bool) -> dict:
-    return rule if positive else {"not": rule}
-
-
-# -- vocabularies as patterns ------------------------------------------------------------------------------
-
-_SYSTEMIC = ["therapy:chemotherapy", "therapy:immunotherapy", "therapy:targeted", "therapy:hormone"]
-_THERAPY_TERMS = {
-    "chemotherapy": ["therapy:chemotherapy"], "chemotherapies": ["therapy:chemotherapy"],
-    "cytotoxic therapy": ["therapy:chemotherapy"], "radiotherapy": ["therapy:radiation"],
-    "radiation therapy": ["therapy:radiation"], "radiation treatment": ["therapy:radiation"],
-    "immunotherapy": ["therapy:immunotherapy"], "immunotherapies": ["therapy:immunotherapy"],
-    "targeted therapy": ["therapy:targeted"], "targeted therapies": ["therapy:targeted"],
-    "hormonal therapy": ["therapy:hormone"], "hormone therapy": ["therapy:hormone"],
-    "major surgery": ["therapy:surgery"], "minor surgery": ["therapy:surgery"], "any surgery": ["therapy:surgery"],
-    "type of surgery": ["therapy:surgery"], "surgical treatment": ["therapy:surgery"], "major surgical": ["therapy:surgery"],  # noqa: E501
-    "anticancer therapy": _SYSTEMIC, "anti-cancer therapy": _SYSTEMIC, "anticancer therapies": _SYSTEMIC,
-    "anti-cancer therapies": _SYSTEMIC, "anticancer treatment": _SYSTEMIC, "anti-cancer treatment": _SYSTEMIC,
-    "cancer treatment": _SYSTEMIC, "cancer therapy": _SYSTEMIC,
-    "antitumor therapy": _SYSTEMIC, "anti-tumor therapy": _SYSTEMIC, "antitumor therapies": _SYSTEMIC,
-    "anti-tumor therapies": _SYSTEMIC, "antitumor treatment": _SYSTEMIC, "anti-tumor treatment": _SYSTEMIC,
-    "antineoplastic therapy": _SYSTEMIC, "prior systemic therapy": _SYSTEMIC, "previous systemic therapy": _SYSTEMIC,
-    "prior systemic treatment": _SYSTEMIC, "systemic anticancer therapy": _SYSTEMIC, "systemic anti-cancer therapy": _SYSTEMIC,  # noqa: E501
-    "systemic anti-tumor therapy": _SYSTEMIC, "systemic antitumor therapy": _SYSTEMIC,
-    "hematopoietic stem cell transplantation": ["therapy:stem_cell_transplant"],
-    "hematopoietic stem cell transplant": ["therapy:stem_cell_transplant"],
-    "haematopoietic stem cell transplantation": ["therapy:stem_cell_transplant"],
-    "stem cell transplantation": ["therapy:stem_cell_transplant"], "stem cell transplant": ["therapy:stem_cell_transplant"],  # noqa: E501
-    "bone marrow transplant": ["therapy:stem_cell_transplant"], "bone marrow transplantation": ["therapy:stem_cell_transplant"],  # noqa: E501
-    "checkpoint inhibitor": ["class:CHECKPOINT_INHIBITOR"], "checkpoint inhibitors": ["class:CHECKPOINT_INHIBITOR"],
-    "egfr-tki": ["class:EGFR_TKI"], "egfr-tkis": ["class:EGFR_TKI"], "anti-pd-1": ["class:PD1_PDL1"],
-}
-# A therapy read as a current medication is its drug class (the medication leaf takes drugs and classes).
-_MEDICATION_CLASS = {"therapy:chemotherapy": "class:CHEMOTHERAPY", "therapy:immunotherapy": "class:IMMUNOTHERAPY",
-                     "therapy:targeted": "class:TARGETED", "therapy:hormone": "class:HORMONAL"}
-_SKIP_CLASSES = ("class:PSYCHOTROPIC", "class:ANALGESIC", "class:TARGETED", "class:ANTINEOPLASTIC", "class:IMMUNOTHERAPY",  # noqa: E501
-                 "class:CHEMOTHERAPY", "class:HORMONAL")
-
-
-@cache
-def _therapy_pattern():
-    """One regex over every drug, class and therapy name read here, longest first, case-folded."""
-    vocab = load_vocabulary()
-    names: dict[str, list[str]] = {name: ids for name, ids in _THERAPY_TERMS.items()}
-    for drug in vocab.drugs.values():
-        for name in (drug.id.removeprefix("drug:").replace("_", " "), drug.names.get("en", ""), *drug.synonyms):
-            if len(name) >= 4:
-                names.setdefault(fold(name), [drug.id])
-    for cls in vocab.classes.values():
-        if cls.id in _SKIP_CLASSES:
-            continue
-        for name in (cls.labels.get("en", ""), cls.short.get("en", "")):
-            key = fold(name)
-            if len(key) >= 4 or (key.isalpha() and len(key) >= 3 and name.isupper()):
-                for variant in (key, key[:-1] if key.endswith("s") else key + "s"):
-                    names.setdefault(variant, [cls.id])
-    for name, cid in {"ssri": "class:SSRI", "ssris": "class:SSRI", "snri": "class:SNRI", "snris": "class:SNRI",
-                      "maoi": "class:MAOI", "maois": "class:MAOI", "opioid": "class:OPIOID", "opioids": "class:OPIOID",
-                      "antidepressant": "class:ANTIDEPRESSANT", "antidepressants": "class:ANTIDEPRESSANT",
-                      "antipsychotic": "class:ANTIPSYCHOTIC", "antipsychotics": "class:ANTIPSYCHOTIC",
-                      "benzodiazepines": "class:BENZODIAZEPINE", "platinum-based": "class:PLATINUM"}.items():
-        names.setdefault(name, [cid])
-    ordered = sorted(names, key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in ordered) + r")(?![\w-])"), names
-
-
-@cache
-def _condition_pattern():
-    vocab = load_vocabulary()
-    names: dict[str, str] = {}
-    for c in vocab.conditions.values():
-        if c.code.endswith(("TISSUE", ":MH", ":CHRONIC")) or c.kind == "other":
-            continue  # umbrella terms say too little; "other" codes are comorbidities, never a trial's condition
-        for name in (c.labels["en"], *c.synonyms["en"]):
-            if name.isupper() and len(name) >= 3:
-                names.setdefault(name, c.code)  # abbreviations keep their case: "ALL", not "all"
-            elif len(name) >= 6 and name.lower() not in ("psychosis", "back pain", "migraine"):
-                names.setdefault(fold(name), c.code)
-    ordered = sorted(names, key=len, reverse=True)
-    parts = [re.escape(n) if n.isupper() else "(?i:" + re.escape(n) + ")" for n in ordered]
-    return re.compile(r"(?<![\w-])(" + "|".join(parts) + r")(?![\w-])"), names
-
-
-@cache
-def _gene_pattern():
-    vocab = load_vocabulary()
-    names = set()
-    for bm in vocab.biomarkers.values():
-        for name in (bm.gene, *bm.aliases):
-            if len(name) >= 3 and name not in ("MSI", "TMB", "MMR", "NEU", "P53"):
-                names.add(name)
-    names.update(["Philadelphia chromosome", "Ph+", "BCR/ABL"])
-    ordered = sorted(names, key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in ordered) + r")(?![\w])")
-
-
-_BM_POSITIVE = re.compile(
-    r"^[\s-]*(?:gene\s+)?(?:exon\s*\d+\s*|19\s*del\w*\s*|L858R\s*|or\s+|and\s+|/|,|\(|\)|common\s+)*"
-    r"(?:sensiti[sz]ing\s+|activating\s+|deleterious\s+)?"
-    r"(?:mutation|mutations|mutant|mutated|rearrangement|rearranged|fusion|fusions|translocation|amplification|"
-    r"amplified|alteration|alterations|positive|\+|overexpression|TPS\s*(?:≥|>=|>)\s*\d)", re.I)
-_BM_BEFORE = re.compile(r"(?:sensiti[sz]ing|activating|harbou?ring|carry|carrying|mutations? (?:of|in))\s+(?:[\w-]+,?\s+(?:and\s+|or\s+)?){0,6}$", re.I)  # noqa: E501
-_BM_NEGATIVE = re.compile(r"^[\s-]*(?:mutation[\s-]*|expression[\s-]*|status[\s-]*)?(?:negative|-(?=\s|$|,|;|\))|wild[\s-]?type)", re.I)  # noqa: E501
-
-
-def _biomarkers(sentence: str, section: str) -> list[dict]:
-    vocab = load_vocabulary()
-    out = []
-    for m in _gene_pattern().finditer(sentence):
-        name = m.group(1)
-        gene = "BCR-ABL1" if name in ("Philadelphia chromosome", "Ph+", "BCR/ABL") else vocab.gene_key(name)
-        after, before = sentence[m.end():m.end() + 40], sentence[max(0, m.start() - 60):m.start()]
-        if name in ("Ph+",):
-            status = "positive"
-        elif _BM_NEGATIVE.match(after):
-            status = "negative"
-        elif _BM_POSITIVE.match(after) or _BM_BEFORE.search(before):
-            status = "positive"
-        else:
-            continue
-        # The status word right after the gene is the status, not a negation of it ("HER2-negative").
-        positive = _polarity(section, _negated(sentence, m.start(), m.end(), after=False))
-        if positive is None:
-            continue
-        spec = {"gene": gene, "status": status}
-        rule = {"biomarker": spec} if positive else {"biomarker": {"gene": gene, "status": _flip(status)}}
-        out.append(rule)
-    return out
-
-
-def _flip(status: str) -> str:
-    return "negative" if status == "positive" else "positive"
-
+from trials.vocabulary import fold
 
 # -- the leaves ---------------------------------------------------------------------------------------------
 
 _AGE_RANGE = re.compile(r"\b(?:age[sd]?\b|between\b)[^.;]{0,40}?\b(\d{1,3})\s*(?:-|–|to|and)\s*(\d{1,3})\b(?!\s*(?:%|kg|months|weeks|days|hours))", re.I)  # noqa: E501
 _AGE_RANGE_YEARS = re.compile(r"\b(\d{1,3})\s*(?:-|–|to)\s*(\d{1,3})\s*(?:years|yrs)\b", re.I)
 _AGE_MIN = re.compile(
-    rf"\bage[sd]?\b[^.;\d]{{0,25}}{_GE}\s*(\d{{1,3}})(?!\s*(?:months|weeks|days|%))|\b(\d{{1,3}})\s*(?:\+\s*)?(?:years|yrs|yr)(?:\s+of\s+age)?(?:\s+old)?\s*(?:or|and)\s*(?:older|over|above|more)|"
-    rf"\b(?:minimum age|aged?)\s+(?:of\s+)?(\d{{1,3}})\s*(?:years)?\s*(?:or|and)\s*(?:older|over|above)|{_GE}\s*(\d{{1,3}})\s*(?:years|yrs)|"  # noqa: E501
+    rf"\bage[sd]?\b[^.;\d]{{0,25}}{GE}\s*(\d{{1,3}})(?!\s*(?:months|weeks|days|%))|\b(\d{{1,3}})\s*(?:\+\s*)?(?:years|yrs|yr)(?:\s+of\s+age)?(?:\s+old)?\s*(?:or|and)\s*(?:older|over|above|more)|"
+    rf"\b(?:minimum age|aged?)\s+(?:of\s+)?(\d{{1,3}})\s*(?:years)?\s*(?:or|and)\s*(?:older|over|above)|{GE}\s*(\d{{1,3}})\s*(?:years|yrs)|"  # noqa: E501
     rf"\bminimum age of (\d{{1,3}})|\b(\d{{1,3}})\+\s*years", re.I)
-_AGE_MAX = re.compile(rf"\bage[sd]?\b[^.;\d]{{0,25}}{_LE}\s*(\d{{1,3}})", re.I)
+_AGE_MAX = re.compile(rf"\bage[sd]?\b[^.;\d]{{0,25}}{LE}\s*(\d{{1,3}})", re.I)
 _AGE_OTHERS = re.compile(r"\b(?:donors?|siblings?|relatives?|partners?|parents?|children|caregivers?|controls?|infants?)\b", re.I)  # noqa: E501
 
 
@@ -245,7 +64,7 @@ def _age(text: str, structured) -> dict | None:
             age["min"] = float(next(g for g in m.groups() if g))
         if m := _AGE_MAX.search(text):
             age["max"] = float(m.group(1))
-    age = {k: _int(v) for k, v in age.items() if 0 <= v <= 120}
+    age = {k: as_int(v) for k, v in age.items() if 0 <= v <= 120}
     if not age or (age.get("min") is not None and age.get("max") is not None and age["min"] > age["max"]):
         return None
     return age
@@ -254,7 +73,7 @@ def _age(text: str, structured) -> dict | None:
 _ECOG = re.compile(r"\b(?:ECOG|Eastern Cooperative Oncology Group|WHO (?:physical|performance) status|"
                    r"performance status(?: \(PS\))?(?: score)?)\b", re.I)
 _ECOG_VALUES = re.compile(
-    rf"^[^.;\d]{{0,60}}?(?P<op>{_GE}|{_LE}|=|equal to|of|:)?\s*(?P<a>[0-5])(?:\s*(?:-|–|~|to|or|,|and)\s*(?P<b>[0-5]))?"
+    rf"^[^.;\d]{{0,60}}?(?P<op>{GE}|{LE}|=|equal to|of|:)?\s*(?P<a>[0-5])(?:\s*(?:-|–|~|to|or|,|and)\s*(?P<b>[0-5]))?"
     rf"(?:\s*(?:,\s*or|,\s*and|,|or|and)\s*(?P<c>[0-5]))?(?:\s*(?:,\s*or|,\s*and|,|or|and)\s*(?P<d>[0-5]))?(?!\d|\.\d|\s*%)", re.I)  # noqa: E501
 
 
@@ -270,9 +89,9 @@ def _ecog(text: str, section: str) -> dict | None:
     values = [int(x) for x in (v.group("a"), v.group("b"), v.group("c"), v.group("d")) if x is not None]
     op = (v.group("op") or "").lower()
     low, high = min(values), max(values)
-    if re.fullmatch(_GE, op) and len(values) == 1:
+    if re.fullmatch(GE, op) and len(values) == 1:
         low, high = (low + 1 if op in (">", "greater than", "over", "above") else low), 5
-    elif re.fullmatch(_LE, op) and len(values) == 1:
+    elif re.fullmatch(LE, op) and len(values) == 1:
         low, high = 0, (high - 1 if op in ("<", "less than", "under", "below") else high)
     if section == EXCLUSION:
         # The item names the excluded scores: what is left is the rule.
@@ -291,28 +110,6 @@ _PREGNANT = re.compile(r"\bpregnan|\bbreast[\s-]?feed|\blactat|\bnursing\b", re.
 _NOT_PREGNANT = re.compile(r"negative\s+(?:\w+\s+){0,3}pregnancy test|\bnot\s+(?:be\s+)?pregnant|\bnot pregnant", re.I)
 _SUICIDE_IDEATION = re.compile(r"\bsuicidal(?:ity| ideation| intention| thoughts)?\b|\bsuicidality\b|\bplan and intent for suicide", re.I)  # noqa: E501
 _SUICIDE_BEHAVIOUR = re.compile(r"\bsuicid(?:e|al)\s+(?:attempts?|behaviou?rs?)|\battempt(?:ed)? suicide|\bor attempt\b", re.I)  # noqa: E501
-_WINDOW = re.compile(
-    rf"(?:within|in|during|for|over)\s+(?:the\s+)?(?:past|last|previous|prior)?\s*(?:at least\s+)?{_NUM}\s*(days?|weeks?|months?|years?)\b|"  # noqa: E501
-    rf"(?:≤|<=|<|less than)\s*{_NUM}\s*(days?|weeks?|months?|years?)\b|"
-    rf"\b{_NUM}\s*(days?|weeks?|months?|years?)\s+(?:prior|before|preceding)|"
-    r"\b(?:during|in|within)\s+the\s+(?:past|previous|last)\s+(year|month|week)\b", re.I)
-
-
-def _window(text: str, unit: str) -> int | None:
-    """The first time window of the text in `unit` (weeks, months or years), rounded to the nearest."""
-    m = _WINDOW.search(text)
-    if not m:
-        return None
-    groups = [g for g in m.groups() if g]
-    if len(groups) == 1:
-        amount, what = 1.0, groups[0]
-    else:
-        amount, what = _number(groups[0]), groups[1]
-    days = amount * {"day": 1, "week": 7, "month": 365.25 / 12, "year": 365.25}[what.lower().rstrip("s")]
-    value = round(days / {"weeks": 7, "months": 365.25 / 12, "years": 365.25}[unit])
-    return int(value) if value >= 1 else None
-
-
 _COMORBIDITIES = [
     ("other:HIV", re.compile(r"\bHIV\b|human immunodeficiency virus|\bAIDS\b")),
     ("other:HBV", re.compile(r"hepatitis\s*(?:type\s*)?B\b|\bHBV\b|\bHBsAg\b|hepatitis(?!\s*(?:type\s*)?[A-Z]\b)(?! [a-z]+ed)", re.I)),  # noqa: E501
@@ -336,7 +133,7 @@ _OTHER_CANCER = re.compile(
     r"(?:primary\s+)?(?:malignan\w*|cancers?|tumou?rs?|neoplasms?|carcinomas?|malignant (?:disease|tumou?rs?))|"
     r"\b(?:malignan\w*|cancers?|tumou?rs?)\s+other than\b|\btumou?r history\b|\bdiagnosis of malignant disease\b", re.I)
 _OC_ACTIVE = re.compile(r"\b(?:active|currently|concurrent|concomitant|ongoing|requir\w+ (?:active|ongoing))\b", re.I)
-_OC_YEARS = re.compile(rf"(?:{_NUM}\s*(years?|months?))", re.I)
+_OC_YEARS = re.compile(rf"(?:{NUM}\s*(years?|months?))", re.I)
 _RECENT_CUE = re.compile(r"\b(?:within|in the (?:past|last)|during the previous|prior to|before|for at least)\b|<|≤", re.I)  # noqa: E501
 _PRIOR_CUE = re.compile(r"\b(?:prior|previous(?:ly)?|history of|received|receiving complete|treated with|treatment with|"  # noqa: E501
                         r"exposure to|exposed to|pretreated|pre-treated|refractory|resistant|failed|progressed|"
@@ -353,45 +150,27 @@ _STAGE = re.compile(r"\b[Ss]tages?\s+((?:(?:T\dN\d)?(?:IV|I{1,3}|0)[A-C]?\d?(?:/
 _STAGE_TOKEN = re.compile(r"(?:T\dN\d)?(IV|I{1,3}|0)([A-C]?)\d?((?:/[A-C])*)")
 _NOT_CANCER_STAGE = re.compile(r"NYHA|heart failure|Hoehn|Pfirrmann|CTCAE|grade|hypertension|malignan|second|other cancer", re.I)  # noqa: E501
 _SCALES = {
-    "phq9": re.compile(rf"\bPHQ[\s-]?9\b[^.;\d]{{0,40}}?(?:{_GE}|score(?: of)?)\s*(\d{{1,2}})|(\d{{1,2}}) or (?:higher|more) on the (?:PHQ[\s-]?9|Patient Health Questionnaire)", re.I),  # noqa: E501
-    "gad7": re.compile(rf"\bGAD[\s-]?7\b[^.;\d]{{0,40}}?(?:{_GE}|score(?: of)?)\s*(\d{{1,2}})|(\d{{1,2}}) or (?:higher|more) on the (?:GAD[\s-]?7|Generalized Anxiety Disorder)", re.I),  # noqa: E501
+    "phq9": re.compile(rf"\bPHQ[\s-]?9\b[^.;\d]{{0,40}}?(?:{GE}|score(?: of)?)\s*(\d{{1,2}})|(\d{{1,2}}) or (?:higher|more) on the (?:PHQ[\s-]?9|Patient Health Questionnaire)", re.I),  # noqa: E501
+    "gad7": re.compile(rf"\bGAD[\s-]?7\b[^.;\d]{{0,40}}?(?:{GE}|score(?: of)?)\s*(\d{{1,2}})|(\d{{1,2}}) or (?:higher|more) on the (?:GAD[\s-]?7|Generalized Anxiety Disorder)", re.I),  # noqa: E501
 }
 
 # HAM-D 17 / MADRS thresholds → the PHQ-9 total of the same severity band. An approximation, said in the note.
 _PROXY_SCALES = {
-    "hamd": (re.compile(rf"\b(?:HAM-?D|HDRS|HRSD|Hamilton (?:Rating Scale for Depression|Depression Rating Scale))(?:[\s-]?(?:17|21|24))?\b[^.;\d]{{0,50}}?(?:{_GE}|score(?: of)?)\s*(\d{{1,2}})", re.I),  # noqa: E501
+    "hamd": (re.compile(rf"\b(?:HAM-?D|HDRS|HRSD|Hamilton (?:Rating Scale for Depression|Depression Rating Scale))(?:[\s-]?(?:17|21|24))?\b[^.;\d]{{0,50}}?(?:{GE}|score(?: of)?)\s*(\d{{1,2}})", re.I),  # noqa: E501
              [(24, 20), (19, 15), (14, 10), (8, 5)], "HAM-D"),
-    "madrs": (re.compile(rf"\b(?:MADRS|Montgomery[-\s–]Åsberg|Montgomery[-\s–]Asberg)\b[^.;\d]{{0,60}}?(?:{_GE}|score(?: of)?)\s*(\d{{1,2}})", re.I),  # noqa: E501
+    "madrs": (re.compile(rf"\b(?:MADRS|Montgomery[-\s–]Åsberg|Montgomery[-\s–]Asberg)\b[^.;\d]{{0,60}}?(?:{GE}|score(?: of)?)\s*(\d{{1,2}})", re.I),  # noqa: E501
               [(35, 20), (28, 15), (20, 10), (7, 5)], "MADRS"),
 }
 _AD_TRIALS = re.compile(r"\b(?:at least|≥|>=|a minimum of)?\s*(one|two|three|four|1|2|3|4)\b[^.;]{0,60}?\bantidepressant", re.I)  # noqa: E501
 _AD_FAILED = re.compile(r"fail|inadequate|insufficient|non-?respon|did not respond|resistant", re.I)
-_KARNOFSKY = re.compile(rf"\b(?:Karnofsky|KPS)\b[^.;\d]{{0,40}}?(?:{_GE}|of|score)?\s*(\d{{2,3}})\s*%?", re.I)
+_KARNOFSKY = re.compile(rf"\b(?:Karnofsky|KPS)\b[^.;\d]{{0,40}}?(?:{GE}|of|score)?\s*(\d{{2,3}})\s*%?", re.I)
 _LINES = r"(one|two|three|four|five|\d)\s*(?:\(\d\)\s*)?"
-_PRIOR_LINES_MAX = re.compile(rf"{_LE}\s*{_LINES}(?:prior|previous)?\s*(?:lines?|regimens?)\b", re.I)
-_PRIOR_LINES_MIN = re.compile(rf"(?:{_GE}|received)\s*{_LINES}(?:or more\s*)?(?:prior|previous)\s*(?:lines?|regimens?|systemic)", re.I)  # noqa: E501
+_PRIOR_LINES_MAX = re.compile(rf"{LE}\s*{_LINES}(?:prior|previous)?\s*(?:lines?|regimens?)\b", re.I)
+_PRIOR_LINES_MIN = re.compile(rf"(?:{GE}|received)\s*{_LINES}(?:or more\s*)?(?:prior|previous)\s*(?:lines?|regimens?|systemic)", re.I)  # noqa: E501
 _PRIOR_LINES_OVER = re.compile(rf"(?:more than|greater than|>)\s*{_LINES}(?:prior|previous)?\s*(?:lines?|regimens?)\b", re.I)  # noqa: E501
 
-_SCREENING = re.compile(
-    r"neutrophil|platelet|h(?:a)?emoglobin|bilirubin|creatinine|\bALT\b|\bAST\b|aminotransferase|\bULN\b|upper limit of normal|"  # noqa: E501
-    r"×\s*10|x\s*10\^?9|\bg/d[lL]\b|mL/min|lipase|amylase|\bINR\b|QTc|ejection fraction|LVEF|HbA1c|HgA1c|"
-    r"organ function|organ or bone marrow|bone marrow (?:function|reserve)|(?:renal|hepatic|liver|kidney|cardiac|pulmonary) function|"  # noqa: E501
-    r"renal insufficiency|life expectancy|expected (?:survival|to survive)|contracept|childbearing|child-bearing|"
-    r"informed consent|consent form|\bconsent\b|comply|complian|willing|able to (?:understand|read|speak|swallow)|"
-    r"English|French|language|smartphone|iPhone|Android|prisoner|employees|investigational|another (?:clinical )?(?:study|trial)|"  # noqa: E501
-    r"other (?:clinical )?(?:study|trial)|clinical (?:study|trial)|judge?ment|discretion|opinion|\bMRI\b|\bCT\b|biopsy|tissue|"  # noqa: E501
-    r"paraffin|\bECG\b|electrocardiogram|blood samples?|urine drug|weight|\bBMI\b|blood pressure|hypersensitiv|allerg|"
-    r"follow-up|guardianship|protected by law|social security|mailing address", re.I)
-
-
-def is_screening(text: str) -> bool:
-    """What the study team checks at screening: labs, organ function, life expectancy, contraception, consent,
-    logistics, the investigator's judgement, tests and allergies."""
-    return bool(_SCREENING.search(text))
-
-
 def _therapies(sentence: str) -> list[tuple[list[str], int, int]]:
-    pattern, names = _therapy_pattern()
+    pattern, names = therapy_pattern()
     folded = fold(sentence)
     if len(folded) != len(sentence):
         return []  # positions would not line up; such text is rare
@@ -403,10 +182,10 @@ def read_item(item: Item, *, structured_age=(None, None)) -> tuple[bool, list[Su
     text, section = item.text, item.section
     found: list[Suggestion] = []
     understood = False
-    if item.scope in (SUBPOPULATION, ALTERNATIVES, DEFINITION, EXCEPTIONS) or _INLINE_SCOPE.search(text):
+    if item.scope in (SUBPOPULATION, ALTERNATIVES, DEFINITION, EXCEPTIONS) or INLINE_SCOPE.search(text):
         return False, []
-    judged = bool(_JUDGEMENT.search(text))
-    sentences = _sentences(text)
+    judged = bool(JUDGEMENT.search(text))
+    sentences = split_sentences(text)
 
     if section != EXCLUSION:
         age = _age(" ".join(sentences), structured_age)
@@ -439,7 +218,7 @@ def _read_sentence(sentence: str, section: str, judged: bool, whole: str) -> lis
             if not re.search(r"\brisk of suicide", sentence, re.I):
                 out.append(Suggestion("suicidal_ideation", {"not": {"suicidal_ideation": True}}))
         if m := _SUICIDE_BEHAVIOUR.search(sentence) or re.search(r"suicidal behaviou?r items", sentence, re.I):
-            months = _window(sentence[m.start():], "months")
+            months = time_window(sentence[m.start():], "months")
             spec = {"within_months": months} if months and months <= 120 else {}
             if "attempt" in m.group(0).lower() and "intention" not in sentence.lower() and "or attempt" in m.group(0).lower():  # noqa: E501
                 spec = {}
@@ -449,9 +228,9 @@ def _read_sentence(sentence: str, section: str, judged: bool, whole: str) -> lis
         codes = []
         for code, pattern in _COMORBIDITIES:
             m = pattern.search(sentence)
-            if not m or _negated(sentence, m.start(), m.end()):
+            if not m or is_negated(sentence, m.start(), m.end()):
                 continue
-            if code == "other:MI_STROKE_RECENT" and not (_window(sentence, "weeks") or re.search(r"history of", sentence, re.I)):  # noqa: E501
+            if code == "other:MI_STROKE_RECENT" and not (time_window(sentence, "weeks") or re.search(r"history of", sentence, re.I)):  # noqa: E501
                 continue
             codes.append(code)
         if codes and not re.search(r"contra-?indicat", sentence, re.I):
@@ -459,8 +238,8 @@ def _read_sentence(sentence: str, section: str, judged: bool, whole: str) -> lis
 
     if m := _CNS.search(sentence):
         if not re.search(r"\b(?:severe|leptomening|meningeal carcinomatosis)\b", sentence[:m.start()], re.I) or "active" in sentence.lower():  # noqa: E501
-            negated = _negated(sentence, m.start(), m.end())
-            positive = _polarity(section, negated)
+            negated = is_negated(sentence, m.start(), m.end())
+            positive = polarity(section, negated)
             if positive is not None and not re.search(r"\bsevere\b", sentence, re.I):
                 which = "active" if _CNS_ACTIVE.search(sentence) else "any"
                 if positive and which == "any":
@@ -470,12 +249,12 @@ def _read_sentence(sentence: str, section: str, judged: bool, whole: str) -> lis
 
     negated_oc = None
     if (m := _OTHER_CANCER.search(sentence)) and not judged:
-        negated_oc = _negated(sentence, m.start(), m.end())
-        positive = _polarity(section, negated_oc)
+        negated_oc = is_negated(sentence, m.start(), m.end())
+        positive = polarity(section, negated_oc)
         if positive is False:
             spec = {}
             if n := _OC_YEARS.search(whole):
-                years = _number(n.group(1)) / (12 if n.group(2).lower().startswith("month") else 1)
+                years = as_number(n.group(1)) / (12 if n.group(2).lower().startswith("month") else 1)
                 if 1 <= years <= 20 and years == int(years):
                     spec = {"within_years": int(years)}
             elif _OC_ACTIVE.search(sentence):
@@ -486,15 +265,15 @@ def _read_sentence(sentence: str, section: str, judged: bool, whole: str) -> lis
     if negated_oc is None and not treatment_resistance:  # "second cancers requiring systemic treatment": the other cancer  # noqa: E501
         out.extend(_read_therapies(sentence, section, judged))
 
-    for rule in _biomarkers(sentence, section):
+    for rule in biomarkers_in(sentence, section):
         out.append(Suggestion("biomarker", rule))
 
-    if section != EXCLUSION and (m := _MEASURABLE.search(sentence)) and not _negated(sentence, m.start(), m.end()):
+    if section != EXCLUSION and (m := _MEASURABLE.search(sentence)) and not is_negated(sentence, m.start(), m.end()):
         if not re.search(r"splenomegaly|evaluable|non-measurable", sentence, re.I):
             out.append(Suggestion("measurable_disease", {"measurable_disease": True}))
 
     if section != EXCLUSION and (m := _DISEASE_STATUS.search(sentence)):
-        if not _negated(sentence, m.start(), m.end()) and not re.search(r"na[iï]ve|untreated", whole, re.I):
+        if not is_negated(sentence, m.start(), m.end()) and not re.search(r"na[iï]ve|untreated", whole, re.I):
             statuses = ["newly_diagnosed"] if m.group("new") else ["relapsed", "refractory"]
             out.append(Suggestion("disease_status", {"disease_status": statuses}))
 
@@ -518,18 +297,18 @@ def _read_sentence(sentence: str, section: str, judged: bool, whole: str) -> lis
                     out.append(Suggestion(kind, {"phq9": {"min": phq9}},
                                           f"{label} ≥ {score} approximated as PHQ-9 ≥ {phq9} (same severity band)."))
         if (m := _AD_TRIALS.search(sentence)) and _AD_FAILED.search(sentence):
-            count = int(_number(m.group(1)))
+            count = int(as_number(m.group(1)))
             out.append(Suggestion("antidepressant_trials", {"antidepressant_trials": {"min": count}}))
         if not re.search(r"\b(?:ECOG|Eastern Cooperative|WHO)\b", sentence) and (m := _KARNOFSKY.search(sentence)) and 10 <= int(m.group(1)) <= 100:  # noqa: E501
             score = int(m.group(1))
             bound = 0 if score >= 90 else 1 if score >= 70 else 2 if score >= 50 else 3
             out.append(Suggestion("ecog", {"ecog": {"max": bound}}, f"Karnofsky ≥ {score} read as ECOG ≤ {bound}."))
     if section == EXCLUSION and (m := _PRIOR_LINES_OVER.search(sentence)):
-        out.append(Suggestion("prior_lines", {"prior_lines": {"max": int(_number(m.group(1)))}}))
+        out.append(Suggestion("prior_lines", {"prior_lines": {"max": int(as_number(m.group(1)))}}))
     elif section != EXCLUSION and (m := _PRIOR_LINES_MAX.search(sentence)):
-        out.append(Suggestion("prior_lines", {"prior_lines": {"max": int(_number(m.group(1)))}}))
+        out.append(Suggestion("prior_lines", {"prior_lines": {"max": int(as_number(m.group(1)))}}))
     elif section != EXCLUSION and (m := _PRIOR_LINES_MIN.search(sentence)):
-        out.append(Suggestion("prior_lines", {"prior_lines": {"min": int(_number(m.group(1)))}}))
+        out.append(Suggestion("prior_lines", {"prior_lines": {"min": int(as_number(m.group(1)))}}))
     return out
 
 
@@ -549,7 +328,7 @@ def _stage_rule(spec: str) -> dict | None:
 def _conditions(sentence: str, section: str) -> list[Suggestion]:
     if not _DIAGNOSIS_CUE.search(sentence):
         return []
-    pattern, names = _condition_pattern()
+    pattern, names = condition_pattern()
     matches = [(names.get(m.group(1)) or names.get(fold(m.group(1))), m) for m in pattern.finditer(sentence)]
     codes = list(dict.fromkeys(code for code, _ in matches if code))
     if len(codes) != 1:
@@ -557,17 +336,17 @@ def _conditions(sentence: str, section: str) -> list[Suggestion]:
     code, m = codes[0], matches[0][1]
     if section == EXCLUSION and not re.search(r"\b(?:diagnosis of|diagnosed with|suspected|proven)\b", sentence, re.I):
         return []
-    positive = _polarity(section, _negated(sentence, m.start(), m.end()))
+    positive = polarity(section, is_negated(sentence, m.start(), m.end()))
     if positive is None or (section != EXCLUSION and not positive):
         return []  # "no prior therapy for current lung cancer" says nothing about the diagnosis
     if not positive and code.startswith("psy:"):
         # Excluding a mental-health diagnosis excludes having it at all, the patient's own diagnosis included.
         return [Suggestion("comorbidity", {"not": {"comorbidity": [code]}})]
-    return [Suggestion("condition", _wrap({"condition": [code]}, positive))]
+    return [Suggestion("condition", wrap({"condition": [code]}, positive))]
 
 
 def _read_therapies(sentence: str, section: str, judged: bool) -> list[Suggestion]:
-    if judged or _FUTURE.search(sentence) or re.search(r"allogeneic|autologous|adoptive", sentence, re.I):
+    if judged or FUTURE.search(sentence) or re.search(r"allogeneic|autologous|adoptive", sentence, re.I):
         return []
     mentions = _therapies(sentence)
     if not mentions:
@@ -575,13 +354,13 @@ def _read_therapies(sentence: str, section: str, judged: bool) -> list[Suggestio
     out = []
     groups: dict[tuple, list[str]] = {}
     for ids, start, end in mentions:
-        negated = _negated(sentence, start, end)
-        positive = _polarity(section, negated)
+        negated = is_negated(sentence, start, end)
+        positive = polarity(section, negated)
         if positive is None:
             continue
-        weeks = _window(sentence[start:], "weeks") or _window(sentence, "weeks") if _RECENT_CUE.search(sentence) else None  # noqa: E501
+        weeks = time_window(sentence[start:], "weeks") or time_window(sentence, "weeks") if _RECENT_CUE.search(sentence) else None  # noqa: E501
         if ids == ["therapy:surgery"] and (minor := re.search(r"minor surgery[^.;]*", sentence, re.I)):
-            weeks = _window(minor.group(0), "weeks") or weeks
+            weeks = time_window(minor.group(0), "weeks") or weeks
         if weeks and not positive and weeks <= 104:
             key = ("recent_therapy", positive, weeks)
         elif _CURRENT_CUE.search(sentence[:start]) and not weeks:
@@ -591,17 +370,17 @@ def _read_therapies(sentence: str, section: str, judged: bool) -> list[Suggestio
         else:
             continue
         groups.setdefault(key, []).extend(i for i in ids if i not in groups.get(key, []))
-    if section != EXCLUSION and _RESECTED.search(sentence) and not _negated(sentence, *_RESECTED.search(sentence).span()):  # noqa: E501
+    if section != EXCLUSION and _RESECTED.search(sentence) and not is_negated(sentence, *_RESECTED.search(sentence).span()):  # noqa: E501
         groups.setdefault(("prior_therapy", True, None), []).append("therapy:surgery")
     for (leaf, positive, weeks), ids in groups.items():
         ids = list(dict.fromkeys(ids))
         if leaf == "medication":
-            ids = [_MEDICATION_CLASS.get(i, i) for i in ids if not i.startswith("therapy:") or i in _MEDICATION_CLASS]
+            ids = [MEDICATION_CLASS.get(i, i) for i in ids if not i.startswith("therapy:") or i in MEDICATION_CLASS]
             if not ids:
                 continue
         if leaf == "recent_therapy":
             rule = {"recent_therapy": {"items": ids, "within_weeks": weeks}}
         else:
             rule = {leaf: ids}
-        out.append(Suggestion(leaf, _wrap(rule, positive)))
+        out.append(Suggestion(leaf, wrap(rule, positive)))
     return out
