@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
+from django.utils import timezone
 
 from intake.admin import PatientAdmin
 from intake.models import Patient
@@ -116,10 +117,49 @@ class LapseInline(admin.StackedInline):
         return False
 
 
+class AuthorizationStateFilter(admin.SimpleListFilter):
+    """Where an authorization stands now, as the admins' dashboard counts it (its counts link here)."""
+
+    title = "state now"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("valid", "Valid"), ("revoked", "Revoked"), ("expired", "Expired"), ("superseded", "Needs re-consent")]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        valid = Authorization.objects.valid(now).values("pk")
+        if self.value() == "valid":
+            return queryset.filter(pk__in=valid)
+        if self.value() == "revoked":
+            return queryset.filter(revocation__isnull=False)
+        if self.value() == "expired":
+            return queryset.filter(revocation__isnull=True, expires_at__lte=now)
+        if self.value() == "superseded":
+            return queryset.filter(revocation__isnull=True, expires_at__gt=now).exclude(pk__in=valid)
+        return queryset
+
+
+class PatientConsentFilter(admin.SimpleListFilter):
+    """Patients not erased whose authorization holds now: the dashboard's "with a valid authorization"."""
+
+    title = "authorization"
+    parameter_name = "consent"
+
+    def lookups(self, request, model_admin):
+        return [("valid", "Valid now")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "valid":
+            return queryset.filter(erased_at__isnull=True,
+                                   pk__in=Authorization.objects.valid().values("patient_id"))
+        return queryset
+
+
 @admin.register(Authorization)
 class AuthorizationAdmin(ReadOnlyAdmin):
     list_display = ["patient", "text", "signed_name", "signer_relationship", "signed_at", "expires_at", "revoked"]
-    list_filter = ["signer_relationship", "language", "text"]
+    list_filter = [AuthorizationStateFilter, "signer_relationship", "language", "text"]
     search_fields = ["patient__reference", "signed_name"]
     inlines = [RevocationInline, LapseInline]
 
@@ -146,6 +186,7 @@ class AccessLogAdmin(ReadOnlyAdmin):
 class LoggedPatientAdmin(PatientAdmin):
     actions = ["export_data", "erase_intake"]
     list_display = [*PatientAdmin.list_display, "erased_at"]
+    list_filter = [PatientConsentFilter, *PatientAdmin.list_filter]
 
     def has_delete_permission(self, request, obj=None):
         return False  # a patient is erased on request (blanked), never deleted: the records that must stay point at it

@@ -1,3 +1,5 @@
+import zoneinfo
+
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone, translation
@@ -7,6 +9,8 @@ from consent.models import Authorization
 from intake.models import Patient
 from trials.eligibility.evaluate import render_reason
 from trials.models import Site, Trial
+
+from .questions import question_label
 
 
 class Verdict(models.TextChoices):
@@ -60,6 +64,15 @@ PATIENT_STATUS_TEXT = {
 }
 
 
+# Statuses where nothing more is expected of the match: no days waiting, no new-information badge.
+CLOSED_STATUSES = (Status.NOT_ELIGIBLE, Status.DECLINED, Status.ENROLLED, Status.WITHDRAWN)
+
+
+def team_zone(team):
+    """The time zone a team reads its times in; the site's for trials no team owns."""
+    return zoneinfo.ZoneInfo(team.time_zone if team is not None else settings.TIME_ZONE)
+
+
 class Trigger(models.TextChoices):
     NEW_INTAKE = "new_intake", _("New intake")
     ANSWERS_CHANGED = "answers_changed", _("Answers changed")
@@ -95,6 +108,18 @@ class MatchQuerySet(models.QuerySet):
             .filter(models.Q(verdict=Verdict.ELIGIBLE) | models.Q(urgent=True))
         )
 
+    def open(self):
+        return self.exclude(status__in=CLOSED_STATUSES)
+
+    def with_last_contact(self):
+        """Annotate when the patient was last contacted (or tried), and with what outcome, in the same query."""
+        contacts = MatchEvent.objects.filter(match=models.OuterRef("pk"), kind=MatchEvent.Kind.CONTACT).order_by(
+            "-at", "-pk")
+        return self.annotate(
+            last_contact_at=models.Subquery(contacts.values("at")[:1]),
+            last_contact_outcome=models.Subquery(contacts.values("contact_outcome")[:1]),
+        )
+
     def move_all_to(self, status, *, by, note=""):
         """Move every match here to `status`, all or none: one disallowed transition refuses the lot.
 
@@ -128,16 +153,27 @@ class Match(models.Model):
     evaluated_at = models.DateTimeField(default=timezone.now)
     status_changed_at = models.DateTimeField(default=timezone.now)
     notified_at = models.DateTimeField(null=True, blank=True)
+    # The coordinator of the trial's team who works this match; None: nobody yet.
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="owned_matches", db_index=False)
+    # The patient changed their answers since a coordinator last opened the match: it rises in the queue.
+    new_information = models.BooleanField(default=False)
+    # The follow-up question keys a coordinator asked the patient to answer when moving the match to needs_info.
+    requested_questions = models.JSONField(default=list, blank=True)
 
     objects = MatchQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-urgent", "-score", "-first_matched_at"]
+        # Urgent first (safety), then what the patient has just told us, then the best fits.
+        ordering = ["-urgent", "-new_information", "-score", "-first_matched_at"]
         constraints = [models.UniqueConstraint(fields=["patient", "trial"], name="one_match_per_patient_trial")]
         # The queue's order: its first page is read off this index instead of sorting every match of the team.
         indexes = [
-            models.Index(fields=["-urgent", "-score", "-first_matched_at"], name="match_queue_order"),
+            models.Index(fields=["-urgent", "-new_information", "-score", "-first_matched_at"],
+                         name="match_queue_order"),
             models.Index(fields=["trial", "status"], name="match_trial_status"),
+            # "Mine": only owned rows are indexed, so a matching run's inserts (owner empty) pay nothing for it.
+            models.Index(fields=["owner"], condition=models.Q(owner__isnull=False), name="match_owner"),
         ]
         verbose_name_plural = "matches"
 
@@ -150,6 +186,33 @@ class Match(models.Model):
 
     def allowed_transitions(self):
         return TRANSITIONS.get(self.status, [])
+
+    @property
+    def is_open(self):
+        return self.status not in CLOSED_STATUSES
+
+    @property
+    def time_zone(self):
+        return team_zone(self.trial.team)
+
+    def days_waiting(self, now=None):
+        """Whole days in the current status, counted in the team's time zone; None once the match is closed."""
+        if not self.is_open:
+            return None
+        now = now or timezone.now()
+        zone = self.time_zone
+        return (timezone.localtime(now, zone).date() - timezone.localtime(self.status_changed_at, zone).date()).days
+
+    def question_labels(self):
+        """The open questions, worded in the active language."""
+        return [question_label(key) for key in self.questions]
+
+    def requested_question_labels(self):
+        """What the coordinator asked the patient to answer, worded in the active language, while it is asked
+        and still open (a question the patient has answered drops out once the match is re-evaluated)."""
+        if self.status != Status.NEEDS_INFO:
+            return []
+        return [question_label(key) for key in self.requested_questions if key in self.questions]
 
     def reason_sentences(self):
         """The reasons as pages show them, in the active language: leaf, path, outcome, question, negated,
@@ -176,18 +239,41 @@ class Match(models.Model):
             note=note, at=at or timezone.now(),
         )
 
-    def move_to(self, status, *, by, note=""):
-        """Change the coordinator status and record it, in one transaction."""
+    def move_to(self, status, *, by, note="", questions=()):
+        """Change the coordinator status and record it, in one transaction.
+
+        Moving to needs_info may name the follow-up questions the patient is asked to answer (keys of
+        `self.questions`); leaving needs_info clears them.
+        """
         if status not in self.allowed_transitions():
             raise ValueError(f"{self.status} → {status} is not an allowed transition")
+        questions = list(questions) if status == Status.NEEDS_INFO else []
+        unknown = [key for key in questions if key not in self.questions]
+        if unknown:
+            raise ValueError(f"not open questions of this match: {unknown}")
         with transaction.atomic():
             previous = self.status
             self.status = status
             self.status_changed_at = timezone.now()
-            self.save(update_fields=["status", "status_changed_at"])
+            self.requested_questions = questions
+            self.save(update_fields=["status", "status_changed_at", "requested_questions"])
             return MatchEvent.objects.create(
-                match=self, actor=by, kind=MatchEvent.Kind.STATUS, from_status=previous, to_status=status, note=note
+                match=self, actor=by, kind=MatchEvent.Kind.STATUS, from_status=previous, to_status=status, note=note,
+                questions=questions,
             )
+
+    def assign(self, owner, *, by):
+        """Give the match to `owner` (None: nobody) and record it. The caller checks `owner` is on the team."""
+        with transaction.atomic():
+            self.owner = owner
+            self.save(update_fields=["owner"])
+            return MatchEvent.objects.create(match=self, actor=by, kind=MatchEvent.Kind.ASSIGNED, assignee=owner)
+
+    def mark_seen(self):
+        """A coordinator opened the match: the new-information badge goes, and the match takes its usual place."""
+        if self.new_information:
+            Match.objects.filter(pk=self.pk).update(new_information=False)
+            self.new_information = False
 
 
 class MatchEvent(models.Model):
@@ -198,6 +284,8 @@ class MatchEvent(models.Model):
         STATUS = "status", _("Status change")
         NOTE = "note", _("Note")
         CONTACT = "contact", _("Contact attempt")
+        ASSIGNED = "assigned", _("Owner changed")
+        ANSWERS = "answers", _("New information from the patient")
         SYSTEM = "system", _("System")
 
     class ContactMethod(models.TextChoices):
@@ -225,6 +313,12 @@ class MatchEvent(models.Model):
     note = models.TextField(blank=True)
     contact_method = models.CharField(max_length=10, choices=ContactMethod.choices, blank=True)
     contact_outcome = models.CharField(max_length=15, choices=ContactOutcome.choices, blank=True)
+    # On an "assigned" event: the new owner (None: the match was left to nobody).
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # On a move to needs_info: the question keys the patient was asked to answer.
+    questions = models.JSONField(default=list, blank=True)
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -241,6 +335,9 @@ class MatchEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} on {self.match_id} at {self.at:%Y-%m-%d %H:%M}"
+
+    def question_labels(self):
+        return [question_label(key) for key in self.questions]
 
 
 class TaskFailure(models.Model):

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from trials.models import TrialTeam
 
-from .models import Match
+from .models import Match, team_zone
 
 log = logging.getLogger(__name__)
 
@@ -83,15 +83,19 @@ def _digest_email(team, matches, recipients):
         # Links only: the page behind each asks for a sign-in and shows the rest.
         "links": [site_url + reverse("matches:detail", args=[m.pk]) for m in matches],
         "queue_url": site_url + reverse("matches:queue") + "?status=new",
+        "first_matched": min(m.first_matched_at for m in matches),
+        "last_matched": max(m.first_matched_at for m in matches),
     }
-    subject = render_to_string("emails/digest_subject.txt", context).strip()
+    # Times read as the team's own clock, the zone named beside them.
+    with timezone.override(team_zone(team)):
+        context["zone_name"] = timezone.get_current_timezone_name()
+        subject = render_to_string("emails/digest_subject.txt", context).strip()
+        body = render_to_string("emails/digest_body.txt", context)
+        html = render_to_string("emails/digest_body.html", context)
     email = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=render_to_string("emails/digest_body.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=recipients,
+        subject=" ".join(subject.split()), body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=recipients,
     )
-    email.attach_alternative(render_to_string("emails/digest_body.html", context), "text/html")
+    email.attach_alternative(html, "text/html")
     return email
 
 

@@ -32,6 +32,8 @@ def withdraw_on_lapse(sender, patient_id, reason, **kwargs):
 
 @receiver(answers_changed)
 def rematch_changed_answers(sender, patient_id, **kwargs):
+    # In the answers' own transaction: the coordinators' queue shows the news as soon as the answers are saved.
+    services.note_new_information(patient_id)
     queue_after_commit(match_patient, patient_id, Trigger.ANSWERS_CHANGED)
 
 

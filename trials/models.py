@@ -1,4 +1,5 @@
 import hashlib
+import zoneinfo
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -12,12 +13,24 @@ from .eligibility import SiteLocation, trial_rule, validate_rule
 from .vocabulary import load_vocabulary
 
 
+def validate_time_zone(name):
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(_("%(name)s is not a time zone name such as America/Chicago."), params={"name": name})
+
+
 class TrialTeam(models.Model):
     """The people who work one or more trials' matches. A coordinator sees only their teams' trials."""
 
     name = models.CharField(max_length=200, unique=True)
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="trial_teams")
     digest_email = models.EmailField(blank=True, help_text="Where the new-match digest goes; members if empty.")
+    # Every time the team's coordinators read (queue, match pages, exports, digest) is shown in this zone.
+    time_zone = models.CharField(
+        max_length=64, default="America/New_York", validators=[validate_time_zone],
+        help_text=_("Where the team works, as a time zone name (America/Chicago, America/Puerto_Rico)."),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -1,19 +1,18 @@
-"""The coordinators' workspace. Every match is reached through _get_match_for, which 404s outside the user's teams."""
+"""One match, for the coordinators of its trial's team. Every match is reached through _get_match_for, which
+404s outside the user's teams; the queue, its bulk actions and the export live in queue.py."""
 
-import csv
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import user_has_device
@@ -23,19 +22,25 @@ from consent.services import log_access
 from trials.vocabulary import load_vocabulary
 
 from .. import services
-from ..filters import QueueFilter
-from ..forms import BulkStatusForm, ContactForm, NoteForm, StatusChangeForm
-from ..models import Match, MatchEvent, Status
-
-PAGE_SIZE = 25
+from ..forms import AssignForm, ContactForm, NoteForm, StatusChangeForm
+from ..models import Match, MatchEvent, Status, team_zone
 
 
 def _is_coordinator(user):
     return user.is_authenticated and (user.is_superuser or user.trial_teams.exists())
 
 
+def coordinator_zone(user):
+    """The time zone a coordinator's pages speak: their team's (the first by name); the site's for an admin
+    on no team. A single match's page speaks its own team's."""
+    team = user.trial_teams.order_by("name").first()
+    return team_zone(team)
+
+
 def coordinator_required(view):
-    """Signed in (and past the second factor when they set one up), and on a team: else login or 404."""
+    """Signed in (and past the second factor when they set one up), and on a team: else login or 404.
+
+    The page is worked out in the coordinator's time zone (dates typed in filters, times shown)."""
 
     @wraps(view)
     @login_required
@@ -44,7 +49,8 @@ def coordinator_required(view):
             return redirect_to_login(request.get_full_path(), reverse("matches:two_factor_verify"))
         if not _is_coordinator(request.user):
             raise Http404
-        return view(request, *args, **kwargs)
+        with timezone.override(coordinator_zone(request.user)):
+            return view(request, *args, **kwargs)
 
     return wrapper
 
@@ -53,20 +59,39 @@ def _get_match_for(user, pk):
     if not _is_coordinator(user):
         raise Http404
     match = (
-        Match.objects.for_user(user).in_queue().select_related("patient", "trial", "nearest_site").filter(pk=pk).first()
+        Match.objects.for_user(user).in_queue().select_related("patient", "trial", "trial__team", "nearest_site",
+                                                               "owner").filter(pk=pk).first()
     )
     if match is None:
         raise Http404
     return match
 
 
-def _queue_matches_for(user):
-    return Match.objects.for_user(user).in_queue().select_related("patient", "trial", "nearest_site")
+def language():
+    return "es" if (get_language() or "en").startswith("es") else "en"
 
 
 def _latest_authorization(patient):
     return Authorization.objects.filter(patient=patient).select_related("text", "revocation").order_by(
         "-signed_at").first()
+
+
+def _queue_query(data):
+    """The queue's filter and order the coordinator came from, kept as its query string."""
+    return data.get("queue", "")[:1000]
+
+
+def _back_to_match(match, queue_query):
+    url = reverse("matches:detail", args=[match.pk])
+    return redirect(f"{url}?{urlencode({'queue': queue_query})}" if queue_query else url)
+
+
+def _then(request, match):
+    """After a save: the next match of the queue ("save and next"), or this match's page again."""
+    queue_query = _queue_query(request.POST)
+    if request.POST.get("then") == "next":
+        return redirect(f"{reverse('matches:next')}?{urlencode({'after': match.pk, 'queue': queue_query})}")
+    return _back_to_match(match, queue_query)
 
 
 def _safe_next(request, fallback):
@@ -77,126 +102,39 @@ def _safe_next(request, fallback):
 
 
 @coordinator_required
-def queue(request):
-    matches = _queue_matches_for(request.user)
-    counts = dict(matches.order_by().values_list("status").annotate(n=Count("pk")))
-    status_counts = [(value, label, counts.get(value, 0)) for value, label in Status.choices if value != "withdrawn"]
-    queue_filter = QueueFilter(request.GET or None, queryset=matches, user=request.user)
-    page = Paginator(queue_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = list(page)
-    bulk_form = BulkStatusForm(match_ids=[m.pk for m in rows], from_statuses=sorted({m.status for m in rows}))
-    query = request.GET.copy()
-    query.pop("page", None)
-    select_page = query.pop("select", None) is not None  # "All" ticks the page's boxes with no script
-    without_select = query.copy()
-    if page.number > 1:
-        without_select["page"] = page.number
-    return render(request, "matches/queue.html", {
-        "filter": queue_filter, "page": page, "rows": rows,
-        "status_counts": status_counts,
-        "total": sum(counts.values()), "bulk_form": bulk_form, "query": query.urlencode(),
-        "select_page": select_page, "query_without_select": without_select.urlencode(),
-    })
-
-
-@coordinator_required
-@require_POST
-def bulk_status(request):
-    requested = {int(pk) for pk in request.POST.getlist("match") if pk.isdigit()}
-    selected = _queue_matches_for(request.user).filter(pk__in=requested)
-    back = _safe_next(request, reverse("matches:queue"))
-    if len(selected) != len(requested):
-        raise Http404  # a match outside the user's teams, or gone from the queue: never say which
-    form = BulkStatusForm(request.POST, match_ids=sorted(requested),
-                          from_statuses=sorted({m.status for m in selected}))
-    if not requested or not form.is_valid():
-        messages.error(request, _("Select at least one match and a status to move them to."))
-        return redirect(back)
-    status = form.cleaned_data["status"]
-    try:
-        moved = Match.objects.filter(pk__in=requested).move_all_to(status, by=request.user,
-                                                                   note=form.cleaned_data["note"])
-    except ValueError:
-        messages.error(request, _("Not every selected match can move to %(status)s; nothing was changed.")
-                       % {"status": Status(status).label})
-    else:
-        messages.success(request, _("Moved %(count)s to %(status)s.") % {"count": len(moved),
-                                                                          "status": Status(status).label})
-    return redirect(back)
-
-
-EXPORT_COLUMNS = [
-    "Exported on", "Match ID", "Patient reference", "Name", "Email", "Phone", "Preferred language", "Age", "Sex",
-    "ZIP", "Minor", "Trial", "Nearest site", "Distance (mi)", "Verdict", "Score", "Urgent", "Status",
-    "Status changed", "Matched on", "Matched because", "Last contact", "Last contact outcome", "Open questions",
-]
-
-
-def _cell(value):
-    """Spreadsheets run cells that start with =, +, - or @ as formulas; a typed name must never run."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-@coordinator_required
-def export_csv(request):
-    contacts = MatchEvent.objects.filter(match=OuterRef("pk"), kind=MatchEvent.Kind.CONTACT).order_by("-at", "-pk")
-    matches = _queue_matches_for(request.user).annotate(
-        last_contact_at=Subquery(contacts.values("at")[:1]),
-        last_contact_outcome=Subquery(contacts.values("contact_outcome")[:1]),
-    )
-    rows = list(QueueFilter(request.GET or None, queryset=matches, user=request.user).qs)
-    today = timezone.localdate()
-    for match in rows:
-        log_access(user=request.user, patient=match.patient, action="export queue csv",
-                   reason=f"screening log for {match.trial.ref}", path=request.path)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="trialbridge-queue-{today:%Y-%m-%d}.csv"'
-    response.write("\ufeff")  # Excel reads UTF-8 (accented names) only with a byte-order mark
-    writer = csv.writer(response)
-    writer.writerow(EXPORT_COLUMNS)
-    outcomes = dict(MatchEvent.ContactOutcome.choices)
-    for m in rows:
-        patient = m.patient
-        writer.writerow([_cell(v) for v in (
-            today.isoformat(), m.pk, patient.reference, patient.full_name, patient.email, patient.phone,
-            patient.language, patient.age_on(today), patient.get_sex_display(), patient.postal_code,
-            "yes" if patient.is_minor else "no", m.trial.ref, m.nearest_site or "",
-            "" if m.nearest_site_km is None else f"{m.nearest_site_miles:.0f}", m.get_verdict_display(),
-            f"{m.score:.2f}", "yes" if m.urgent else "no", m.get_status_display(),
-            timezone.localtime(m.status_changed_at).strftime("%Y-%m-%d %H:%M"),
-            timezone.localtime(m.first_matched_at).strftime("%Y-%m-%d"), m.get_trigger_display(),
-            timezone.localtime(m.last_contact_at).strftime("%Y-%m-%d %H:%M") if m.last_contact_at else "",
-            outcomes.get(m.last_contact_outcome, ""), "; ".join(m.questions),
-        )])
-    return response
-
-
-@coordinator_required
 def detail(request, pk):
     match = _get_match_for(request.user, pk)
     log_access(user=request.user, patient=match.patient, action="view match detail",
                reason=f"screening for {match.trial.ref}", path=request.path)
-    authorization = _latest_authorization(match.patient)
-    vocabulary = load_vocabulary()
-    events = list(match.events.select_related("actor"))
-    reasons = match.reason_sentences()
-    return render(request, "matches/detail.html", {
-        "match": match,
-        "reasons": reasons,
-        "patient": match.patient,
-        "age": match.patient.age_on(),
-        "condition_label": vocabulary.label(match.patient.condition_code, "en"),
-        "authorization": authorization,
-        "authorization_valid": authorization.is_valid() if authorization else False,
-        "events": events,
-        "contacts": [e for e in events if e.kind == MatchEvent.Kind.CONTACT],
-        "notes": [e for e in events if e.kind == MatchEvent.Kind.NOTE or (e.note and e.kind == MatchEvent.Kind.STATUS)],
-        "reason_counts": {o: sum(1 for r in reasons if r["outcome"] == o) for o in ("met", "not_met", "unknown")},
-        "status_form": StatusChangeForm(match=match),
-        "note_form": NoteForm(),
-        "contact_form": ContactForm(match=match),
-    })
+    had_new_information = match.new_information
+    match.mark_seen()
+    with timezone.override(match.time_zone):
+        authorization = _latest_authorization(match.patient)
+        events = list(match.events.select_related("actor", "assignee"))
+        reasons = match.reason_sentences()
+        queue_query = _queue_query(request.GET)
+        return render(request, "matches/detail.html", {
+            "match": match,
+            "reasons": reasons,
+            "patient": match.patient,
+            "age": match.patient.age_on(timezone.localdate()),
+            "condition_label": load_vocabulary().label(match.patient.condition_code, language()),
+            "authorization": authorization,
+            "authorization_valid": authorization.is_valid() if authorization else False,
+            "events": events,
+            "contacts": [e for e in events if e.kind == MatchEvent.Kind.CONTACT],
+            "notes": [e for e in events
+                      if e.kind == MatchEvent.Kind.NOTE or (e.note and e.kind == MatchEvent.Kind.STATUS)],
+            "reason_counts": {o: sum(1 for r in reasons if r["outcome"] == o) for o in ("met", "not_met", "unknown")},
+            "had_new_information": had_new_information,
+            "status_form": StatusChangeForm(match=match),
+            "assign_form": AssignForm(owners=services.possible_owners(match.trial),
+                                      initial={"owner": match.owner_id or ""}),
+            "note_form": NoteForm(),
+            "contact_form": ContactForm(match=match),
+            "queue_query": queue_query,
+            "zone_name": str(match.time_zone),
+        })
 
 
 @coordinator_required
@@ -208,10 +146,11 @@ def authorization_copy(request, pk):
         raise Http404
     log_access(user=request.user, patient=match.patient, action="view signed authorization",
                reason=f"consent check for {match.trial.ref}", path=request.path)
-    return render(request, "matches/coordinator_authorization.html", {
-        "match": match, "authorization": authorization, "verified": authorization.verify(),
-        "valid": authorization.is_valid(),
-    })
+    with timezone.override(match.time_zone):
+        return render(request, "matches/coordinator_authorization.html", {
+            "match": match, "authorization": authorization, "verified": authorization.verify(),
+            "valid": authorization.is_valid(),
+        })
 
 
 @coordinator_required
@@ -219,13 +158,33 @@ def authorization_copy(request, pk):
 def change_status(request, pk):
     match = _get_match_for(request.user, pk)
     form = StatusChangeForm(request.POST, match=match)
-    if form.is_valid():
-        services.change_status(match=match, status=form.cleaned_data["status"], by=request.user,
-                               note=form.cleaned_data["note"])
-        messages.success(request, _("Moved to %(status)s.") % {"status": Status(form.cleaned_data["status"]).label})
+    if not form.is_valid():
+        errors = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        messages.error(request, _("The status was not changed: %(errors)s") % {"errors": errors})
+        return _back_to_match(match, _queue_query(request.POST))
+    status = form.cleaned_data["status"]
+    services.change_status(match=match, status=status, by=request.user, note=form.cleaned_data["note"],
+                           questions=form.cleaned_data.get("questions") or ())
+    messages.success(request, _("%(patient)s moved to %(status)s.") % {
+        "patient": match.patient.full_name, "status": Status(status).label})
+    return _then(request, match)
+
+
+@coordinator_required
+@require_POST
+def assign(request, pk):
+    match = _get_match_for(request.user, pk)
+    form = AssignForm(request.POST, owners=services.possible_owners(match.trial))
+    if not form.is_valid():
+        messages.error(request, _("Pick a coordinator of this trial's team."))
+        return _back_to_match(match, _queue_query(request.POST))
+    owner = form.cleaned_data["owner"]
+    services.assign_matches(match_ids=[match.pk], owner=owner, by=request.user)
+    if owner is None:
+        messages.success(request, _("Nobody owns this match now."))
     else:
-        messages.error(request, _("That status change is not allowed from here."))
-    return redirect("matches:detail", pk=match.pk)
+        messages.success(request, _("%(owner)s owns this match now.") % {"owner": owner.get_full_name() or owner})
+    return _then(request, match)
 
 
 @coordinator_required
@@ -238,18 +197,20 @@ def add_note(request, pk):
         messages.success(request, _("Note saved."))
     else:
         messages.error(request, _("A note cannot be empty."))
-    return redirect("matches:detail", pk=match.pk)
+    return _back_to_match(match, _queue_query(request.POST))
 
 
 @coordinator_required
 @require_POST
 def log_contact(request, pk):
     match = _get_match_for(request.user, pk)
-    form = ContactForm(request.POST, match=match)
-    if not form.is_valid():
+    with timezone.override(match.time_zone):  # the time typed is the team's local time
+        form = ContactForm(request.POST, match=match)
+        valid = form.is_valid()
+    if not valid:
         messages.error(request, _("The contact was not saved: %(errors)s") % {
             "errors": " ".join(str(e) for errors in form.errors.values() for e in errors)})
-        return redirect("matches:detail", pk=match.pk)
+        return _back_to_match(match, _queue_query(request.POST))
     data = form.cleaned_data
     with transaction.atomic():
         match.log_contact(by=request.user, method=data["method"], outcome=data["outcome"], note=data["note"],
@@ -257,4 +218,5 @@ def log_contact(request, pk):
         if data.get("mark_contacted"):
             services.change_status(match=match, status=Status.CONTACTED, by=request.user)
     messages.success(request, _("Contact logged."))
-    return redirect("matches:detail", pk=match.pk)
+    return _then(request, match)
+

@@ -41,7 +41,7 @@ def _funnel():
     rows = (
         Trial.objects.annotate(matched=Count("matches", distinct=True,
                                              filter=~Q(matches__verdict="not_eligible")))
-        .filter(matched__gt=0).order_by("ref").values("pk", "ref", "matched")
+        .filter(matched__gt=0).order_by("ref").values("pk", "ref", "title", "matched")
     )
     by_trial = {row["pk"]: row for row in rows}
     stage_counts = (
@@ -50,7 +50,8 @@ def _funnel():
     )
     for counts in stage_counts:
         by_trial[counts.pop("trial")].update(counts)
-    return [{"ref": row["ref"], "matched": row["matched"], "stages": [row.get(s, 0) for s in FUNNEL]}
+    return [{"pk": row["pk"], "ref": row["ref"], "title": row["title"], "matched": row["matched"],
+             "stages": [(s, row.get(s, 0)) for s in FUNNEL]}
             for row in by_trial.values()]
 
 
@@ -85,7 +86,7 @@ def dashboard(request):
             "urgent": Patient.objects.active().filter(urgent=True).count(),
         },
         "authorizations": _authorization_counts(now),
-        "match_statuses": [(label, status_counts.get(value, 0)) for value, label in Status.choices],
+        "match_statuses": [(value, label, status_counts.get(value, 0)) for value, label in Status.choices],
         "match_total": sum(status_counts.values()),
         "funnel_stages": [Status(s).label for s in FUNNEL],
         "funnel": _funnel(),
@@ -94,5 +95,6 @@ def dashboard(request):
         "stale_patients": stale_patients().count(),
         "queue_lengths": broker_queue_lengths(),
         "failures_last_day": TaskFailure.objects.filter(failed_at__gte=now - timedelta(days=1)).count(),
+        "failures_since": now - timedelta(days=1),
         "recent_failures": TaskFailure.objects.all()[:20],
     })

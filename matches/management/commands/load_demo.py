@@ -67,7 +67,10 @@ class Command(BaseCommand):
             user.is_superuser = team_name is None
             user.save()
             if team_name:
-                TrialTeam.objects.get(name=team_name).members.add(user)
+                team = TrialTeam.objects.get(name=team_name)
+                team.members.add(user)
+                # The demo teams' sites are in Houston and Chicago: their coordinators read Central time.
+                TrialTeam.objects.filter(pk=team.pk).update(time_zone="America/Chicago")
 
     def _patients(self):
         text = AuthorizationText.objects.current()

@@ -14,16 +14,21 @@ COORDINATOR_URLS = [
     ("matches:queue", False, "get"),
     ("matches:export", False, "get"),
     ("matches:bulk_status", False, "post"),
+    ("matches:bulk_assign", False, "post"),
+    ("matches:next", False, "get"),
     ("matches:dashboard", False, "get"),
     ("matches:detail", True, "get"),
     ("matches:authorization", True, "get"),
     ("matches:change_status", True, "post"),
+    ("matches:assign", True, "post"),
     ("matches:add_note", True, "post"),
     ("matches:log_contact", True, "post"),
 ]
 POSTS = {
     "matches:bulk_status": lambda m: {"match": [m.pk], "status": "reviewing"},
+    "matches:bulk_assign": lambda m: {"match": [m.pk], "owner": ""},
     "matches:change_status": lambda m: {"status": "reviewing"},
+    "matches:assign": lambda m: {"owner": ""},
     "matches:add_note": lambda m: {"note": "peek"},
     "matches:log_contact": lambda m: {"at": "2026-11-27T09:00", "method": "phone", "outcome": "reached"},
 }
@@ -42,7 +47,8 @@ def assert_untouched(match):
     assert not AccessLog.objects.filter(patient=match.patient).exists()
 
 
-@pytest.mark.parametrize("name,needs_pk,method", [u for u in COORDINATOR_URLS if u[1] or u[0] == "matches:bulk_status"])
+@pytest.mark.parametrize("name,needs_pk,method", [u for u in COORDINATOR_URLS
+                                                   if u[1] or u[0] in ("matches:bulk_status", "matches:bulk_assign")])
 def test_another_teams_coordinator_gets_404_for_every_match_url(morning_queue, onc_client, name, needs_pk, method):
     other = morning_queue["other"]
     assert request(onc_client, name, needs_pk, method, other).status_code == 404

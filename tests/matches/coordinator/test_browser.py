@@ -93,7 +93,7 @@ def test_detail_page_shows_why_and_takes_a_contact_and_a_note(morning_queue, liv
     page = browser_page
     match = morning_queue["onc"][0]
     sign_in(page, live_server)
-    page.get_by_role("link", name=match.patient.reference).click()
+    page.get_by_role("link", name=match.patient.full_name).click()
     page.wait_for_selector("#criteria")
     assert page.locator('#criteria li[data-outcome="met"]').count() >= 1
     assert "valid" in page.locator("#consent-status").inner_text()
@@ -104,7 +104,7 @@ def test_detail_page_shows_why_and_takes_a_contact_and_a_note(morning_queue, liv
     page.locator("#contact-form select[name=method]").select_option(label="Phone call")
     page.locator("#contact-form select[name=outcome]").select_option(label="Left a message")
     page.locator("#contact-form textarea[name=note]").fill("Voicemail, will retry Tuesday")
-    page.locator("#contact-form button[type=submit]").click()
+    page.get_by_role("button", name="Log contact", exact=True).click()
     page.wait_for_selector("text=Contact logged.")
     assert "Left a message" in page.locator("#contact-log").inner_text()
 
@@ -114,8 +114,8 @@ def test_detail_page_shows_why_and_takes_a_contact_and_a_note(morning_queue, liv
     assert "Prefers Spanish-speaking staff" in page.locator("#notes").inner_text()
 
     page.locator("#status-form select[name=status]").select_option(label="Reviewing")
-    page.locator("#status-form button[type=submit]").click()
-    page.wait_for_selector("text=Moved to Reviewing.")
+    page.get_by_role("button", name="Change status", exact=True).click()
+    page.wait_for_selector(f"text={match.patient.full_name} moved to Reviewing.")
     assert page.locator("#current-status").inner_text() == "Reviewing"
 
 

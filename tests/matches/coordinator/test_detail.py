@@ -1,4 +1,7 @@
+from zoneinfo import ZoneInfo
+
 from django.urls import reverse
+from django.utils import timezone
 
 from consent.models import AccessLog
 from consent.services import revoke_authorization
@@ -61,7 +64,9 @@ def test_contact_log_records_when_how_and_outcome_and_can_mark_contacted(morning
     assert "Phone call" in page and "Reached the patient" in page and "Keen; call Tuesday" in page
     contact = MatchEvent.objects.get(match=match, kind=MatchEvent.Kind.CONTACT)
     assert (contact.contact_method, contact.contact_outcome, contact.actor) == ("phone", "reached", onc_coordinator)
-    assert contact.at.strftime("%Y-%m-%d %H:%M") == "2026-11-27 09:15"
+    # Typed in the team's time zone (the default, New York), stored as that instant.
+    assert timezone.localtime(contact.at, ZoneInfo("America/New_York")).strftime("%Y-%m-%d %H:%M") == \
+        "2026-11-27 09:15"
     assert Match.objects.get(pk=match.pk).status == Status.CONTACTED
 
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from consent.models import AccessLog
 from matches.models import Match, Status
-from matches.views.coordinator import EXPORT_COLUMNS
+from matches.views.queue import EXPORT_COLUMNS
 
 
 def read_csv(response):

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from matches.models import Match, MatchEvent, Status, Trigger
-from matches.views import coordinator
+from matches.views import queue as coordinator
 from tests.conftest import make_trial
 
 QUEUE = "/coordinator/"
