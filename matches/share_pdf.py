@@ -7,10 +7,9 @@ same font helper.
 
 import unicodedata
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 from fpdf import FPDF
-
-from trials.eligibility import km_to_miles
 
 # Typographic characters outside Latin-1, and their plain equivalents.
 TYPOGRAPHY = str.maketrans({"\u2014": "-", "\u2013": "-", "\u2018": "'", "\u2019": "'", "\u201c": '"',
@@ -65,8 +64,9 @@ def trial_summary_pdf(context):
     pdf.multi_cell(0, 7, _latin1(card.title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=10)
     line(f"{trial.ref} - {trial.status_label()}")
-    if context["language"] == "es" and card.title_language == "en":
-        line(_("The registry publishes this trial's details in English only."))
+    if context["language"] == "es" and (card.title_language == "en" or card.summary_language == "en"):
+        line(_("The registry publishes this trial's details in English only.") if card.from_registry
+             else _("This trial's details are in English only."))
 
     heading(_("Why it may fit"))
     line(card.fit_text)
@@ -78,15 +78,16 @@ def trial_summary_pdf(context):
             line(f"- {sentence}")
 
     if card.summary:
-        heading(_("About the trial") if card.plain_summary else _("Summary from the public registry."))
+        registry = card.from_registry and not card.plain_summary
+        heading(_("Summary from the public registry") if registry else _("About the trial"))
         line(_short(card.summary, SUMMARY_CHARS))
 
     heading(_("Nearest site"))
     if site is not None:
         line(str(site))
         if card.match.nearest_site_km is not None:
-            line(_("%(miles)s miles / %(km)s km away") % {"miles": round(km_to_miles(card.match.nearest_site_km)),
-                                                          "km": round(card.match.nearest_site_km)})
+            line(_("%(miles)s miles / %(km)s km away") % {"miles": formats.number_format(card.nearest_site_miles),
+                                                          "km": formats.number_format(card.nearest_site_km)})
     else:
         line(_("No site location given."))
     if card.contact:

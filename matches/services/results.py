@@ -36,12 +36,24 @@ class Card:
     closed: bool
     contact: dict = field(default_factory=dict)
     registry_url: str = ""
+    from_registry: bool = False
     screening_items: int = 0
+
+    @property
+    def nearest_site_km(self):
+        return _readable(self.match.nearest_site_km)
 
     @property
     def nearest_site_miles(self):
         km = self.match.nearest_site_km
-        return None if km is None else km_to_miles(km)
+        return None if km is None else _readable(km_to_miles(km))
+
+
+def _readable(distance):
+    """One decimal below 10 (0.4 miles, not 0), whole numbers above."""
+    if distance is None:
+        return None
+    return round(distance, 1) if distance < 10 else round(distance)
 
 
 def _waits_on_team(reason):
@@ -115,6 +127,7 @@ def cards_for(patient, language):
             summary_language=summary_language, plain_summary=plain, fit=fit, fit_text=fit_text,
             reasons=[reason["patient"] for reason in reasons], owned=match.owned, closed=match.status in CLOSED,
             contact=registry_contact(trial, match.nearest_site), registry_url=trial.registry_url(),
+            from_registry=trial.source == Trial.Source.CTGOV,
             screening_items=trial.review_counts()["screening"] if fit == ELIGIBLE else 0,
         ))
     far = float("inf")

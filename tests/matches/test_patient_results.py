@@ -196,7 +196,7 @@ def test_on_a_spanish_page_english_registry_text_says_so_in_spanish_and_is_marke
     page = status_page(client, patient)
     assert '<h2 class="h5" lang="en">A registry title</h2>' in page
     assert re.search(r'<div class="mb-2" lang="en" data-testid="summary">\s*<p>Registry words.</p>', page)
-    assert "El registro publica los datos de este estudio solo en inglés." in page
+    assert "El registro publica los datos de este ensayo solo en inglés." in page
 
 
 def test_an_urgent_patient_reads_that_a_coordinator_will_see_it_only_while_a_safety_team_is_staffed(
