@@ -2,6 +2,7 @@
 distance, and in plain words why there are none. Read-only."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
@@ -31,13 +32,21 @@ class Card:
     plain_summary: bool
     fit: int
     fit_text: str
-    reasons: list
     owned: bool
     closed: bool
     contact: dict = field(default_factory=dict)
     registry_url: str = ""
     from_registry: bool = False
-    screening_items: int = 0
+
+    @cached_property
+    def reasons(self):
+        """The patient's sentences, worded only for the cards a page shows."""
+        return [reason["patient"] for reason in self.match.reason_sentences()]
+
+    @cached_property
+    def screening_items(self):
+        """How many items the study team checks at screening, said beside "you meet what this trial asks for"."""
+        return self.match.trial.review_counts()["screening"] if self.fit == ELIGIBLE else 0
 
     @property
     def nearest_site_km(self):
@@ -61,7 +70,8 @@ def _waits_on_team(reason):
 
 
 def fit_of(match, reasons):
-    """(fit rank, the sentence a patient reads about it), from the verdict and the stored reasons.
+    """(fit rank, the sentence a patient reads about it), from the verdict and the stored reasons (each with its
+    leaf and outcome; compact or worded).
 
     "You meet what this trial asks for" only for an eligible verdict, which the engine gives only when the trial's
     criteria are fully reviewed and every rule is met.
@@ -117,18 +127,16 @@ def cards_for(patient, language):
     for match in matches:
         if _beyond_reach(match, patient):
             continue
-        reasons = match.reason_sentences()
-        fit, fit_text = fit_of(match, reasons)
+        fit, fit_text = fit_of(match, match.reasons)
         trial = match.trial
         title, title_language = trial.title_for(language)
         summary, summary_language, plain = trial.summary_for(language)
         cards.append(Card(
             match=match, title=title, title_language=title_language, summary=summary,
             summary_language=summary_language, plain_summary=plain, fit=fit, fit_text=fit_text,
-            reasons=[reason["patient"] for reason in reasons], owned=match.owned, closed=match.status in CLOSED,
+            owned=match.owned, closed=match.status in CLOSED,
             contact=registry_contact(trial, match.nearest_site), registry_url=trial.registry_url(),
             from_registry=trial.source == Trial.Source.CTGOV,
-            screening_items=trial.review_counts()["screening"] if fit == ELIGIBLE else 0,
         ))
     far = float("inf")
     cards.sort(key=lambda c: (c.closed, c.fit, far if c.match.nearest_site_km is None else c.match.nearest_site_km,
