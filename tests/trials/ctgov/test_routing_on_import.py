@@ -20,3 +20,17 @@ def test_an_import_routes_new_trials_and_never_overwrites_an_adoption(fixtures_d
     call_command("import_ctgov", str(fixtures_dir / "lung_study.json"), "--no-progress", "--force")
     trial.refresh_from_db()
     assert (trial.team, trial.team_routed) == (oncology_team, False)
+
+
+def test_plain_language_summaries_are_curated_and_survive_a_forced_reimport(fixtures_dir):
+    call_command("import_ctgov", str(fixtures_dir / "lung_study.json"), "--no-progress")
+    Trial.objects.filter(ref="NCT90000001").update(plain_summary="A pill for lung cancer, tested against chemo.",
+                                                   plain_summary_es="Una pastilla para el cáncer de pulmón.")
+    call_command("import_ctgov", str(fixtures_dir / "lung_study.json"), "--no-progress", "--force")
+    trial = Trial.objects.get(ref="NCT90000001")
+    assert trial.plain_summary == "A pill for lung cancer, tested against chemo."
+    assert trial.summary_for("es") == ("Una pastilla para el cáncer de pulmón.", "es", True)
+    assert trial.summary_for("en") == ("A pill for lung cancer, tested against chemo.", "en", True)
+    Trial.objects.filter(pk=trial.pk).update(plain_summary="", plain_summary_es="")
+    trial.refresh_from_db()
+    assert trial.summary_for("es") == ("A made-up study for tests.", "en", False)

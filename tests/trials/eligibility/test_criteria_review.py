@@ -53,7 +53,7 @@ def test_the_reason_quotes_how_far_the_review_got_for_the_coordinator_and_reassu
     with translation.override("es"):
         spanish = render_reasons(compact, translation)[-1]
     assert spanish["coordinator"] == "Criterios revisados: 4 de 27 elementos"
-    assert spanish["patient"] == "El equipo del estudio comprueba el resto de lo que pide este estudio."
+    assert spanish["patient"] == "El equipo del estudio comprueba el resto de lo que pide este ensayo."
 
 
 def test_a_registry_trial_with_no_items_says_nothing_was_reviewed():
