@@ -347,3 +347,8 @@ IMPORT_MAX_ARCHIVE_MEMBERS = env_int("IMPORT_MAX_ARCHIVE_MEMBERS", 20_000)
 # Matching
 MATCH_CHUNK_SIZE = env_int("MATCH_CHUNK_SIZE", 2000)
 DEFAULT_TRAVEL_RADIUS_KM = env_int("DEFAULT_TRAVEL_RADIUS_KM", 160)
+
+# The team whose members see every patient flagged urgent (PHQ-9 item 9), whatever trials they matched, in the
+# coordinators' urgent view. Patients are told a coordinator will see their answers need prompt attention only
+# while this team exists and has an active member.
+SAFETY_TEAM_NAME = env_str("SAFETY_TEAM_NAME", "Safety")

@@ -2,6 +2,7 @@ import json
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
@@ -11,7 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from . import services, tasks
-from .models import ImportRun, Site, Trial, TrialTeam
+from .models import ImportRun, RoutingRule, Site, Trial, TrialTeam, comma_list
 from .services import trial_matching_inputs_changed
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
@@ -112,17 +113,22 @@ class TrialAdmin(admin.ModelAdmin):
                    PendingSuggestionsFilter, "team", "sex"]
     search_fields = ["ref", "title", "conditions", "condition_codes", "sponsor"]
     inlines = [SiteInline]
-    actions = ["confirm_recruiting_status", "reimport_from_file"]
+    actions = ["confirm_recruiting_status", "reimport_from_file", "assign_to_team", "return_to_routing_rules"]
     readonly_fields = ["created_at", "updated_at", "criteria_changed_at", "matched_at", "record_version",
                        "record_sha256", "unmapped_conditions", "import_origin", "import_run", "understood_items",
                        "suggestions_link", "status_freshness", "status_confirmed_at", "status_confirmed_by",
-                       "registry_condition_codes", "registry_condition_sources", "registry_disagreement"]
+                       "registry_condition_codes", "registry_condition_sources", "registry_disagreement",
+                       "ownership"]
     # What a re-import rewrites: read-only on registry trials, so nobody curates a field the next import erases.
     registry_fields = ["ref", "source", "title", "brief_summary", "sponsor", "overall_status", "phases",
                        "conditions", "condition_codes", "min_age_years", "max_age_years", "sex", "healthy_volunteers",
                        "eligibility_text", "keywords", "contacts", "last_update_date", "status_verified_date"]
     fieldsets = [
-        (None, {"fields": ["ref", "source", "title", "title_es", "brief_summary", "brief_summary_es", "sponsor", "team"]}),  # noqa: E501
+        (None, {"fields": ["ref", "source", "title", "title_es", "brief_summary", "brief_summary_es", "sponsor", "team",
+                           "ownership"]}),
+        ("For patients", {"fields": ["plain_summary", "plain_summary_es"],
+                          "description": "Plain-language summaries an admin writes; patients read them instead of "
+                                         "the registry's summary. Imports never change them."}),
         ("Status", {"fields": ["overall_status", "status_freshness", "status_verified_date", "last_update_date",
                                "status_confirmed_at", "status_confirmed_by"]}),
         ("Who can take part", {"fields": ["phases", "conditions", "registry_condition_codes",
@@ -155,6 +161,7 @@ class TrialAdmin(admin.ModelAdmin):
         return [(name, {**opts, "fields": [f for f in opts["fields"] if f not in hidden]}) for name, opts in fieldsets]
 
     def save_model(self, request, obj, form, change):
+        self._note_adoption(obj, form)
         if obj.source == Trial.Source.CTGOV:
             obj.apply_curated_codes()
         curated = {"curated_condition_codes", "criteria"} & set(form.changed_data)
@@ -165,6 +172,40 @@ class TrialAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("team")
+
+    def _note_adoption(self, trial, form):
+        """A team chosen here adopts the trial (rules and imports leave it alone); an emptied team hands it back
+        to the routing rules, which trial_matching_inputs_changed applies after the save."""
+        if "team" in form.changed_data:
+            trial.team_routed = False
+
+    @admin.display(description="ownership")
+    def ownership(self, trial):
+        if trial.team_id is None:
+            return ("No team: patients read that the trial is listed in the public registry, with the registry's "
+                    "contacts. Choose a team, or add a routing rule to a team.")
+        how = "by a routing rule" if trial.team_routed else "adopted (routing rules leave it alone)"
+        staffed = "" if trial.team.is_staffed() else "; the team has no active member, so nobody works its matches"
+        return f"{trial.team} ({how}{staffed})"
+
+    @admin.action(description="Assign to a team (adopt)")
+    def assign_to_team(self, request, queryset):
+        form = AssignTeamForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            team = form.cleaned_data["team"]
+            count = services.assign_trials(trials=queryset, team=team)
+            self.message_user(request, f"{count} trial(s) adopted by {team}; routing rules leave them alone.")
+            return None
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
+                   "trials": queryset[:200], "count": queryset.count(), "title": "Assign trials to a team",
+                   "action_checkbox_name": ACTION_CHECKBOX_NAME,
+                   "selected": queryset.values_list("pk", flat=True)}
+        return TemplateResponse(request, "admin/trials/trial/assign_team.html", context)
+
+    @admin.action(description="Hand back to the routing rules")
+    def return_to_routing_rules(self, request, queryset):
+        count = services.assign_trials(trials=queryset, team=None)
+        self.message_user(request, f"{count} trial(s) now follow the teams' routing rules.")
 
     def get_urls(self):
         return [
@@ -331,6 +372,10 @@ def _short(value):
     return text if len(text) <= 300 else text[:300] + "…"
 
 
+class AssignTeamForm(forms.Form):
+    team = forms.ModelChoiceField(TrialTeam.objects.all(), empty_label=None)
+
+
 class ImportUploadForm(forms.Form):
     file = forms.FileField(help_text="API v2 JSON (study, array, API page, JSON Lines; .gz too) or legacy XML "
                                      "(.xml or .tar.gz of them).")
@@ -381,11 +426,55 @@ class ImportRunAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/trials/importrun/upload.html", context)
 
 
+class CommaListField(forms.CharField):
+    """A list typed as "a, b, c"."""
+
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        return comma_list(value)
+
+
+class RoutingRuleForm(forms.ModelForm):
+    condition_codes = CommaListField(help_text="Vocabulary codes, comma-separated, e.g. onc:LUNG, onc:BREAST; a code "
+                                               "covers everything below it.")
+    states = CommaListField(required=False, help_text="Only trials with a site in one of these states, as the "
+                                                      "registry writes them (Texas, New York); empty for any.")
+    cities = CommaListField(required=False, help_text="Only trials with a site in one of these cities; empty for "
+                                                      "any.")
+
+    class Meta:
+        model = RoutingRule
+        fields = ["condition_codes", "states", "cities", "priority"]
+
+
+class RoutingRuleInline(admin.TabularInline):
+    model = RoutingRule
+    form = RoutingRuleForm
+    extra = 1
+
+
 @admin.register(TrialTeam)
 class TrialTeamAdmin(admin.ModelAdmin):
-    list_display = ["name", "digest_email", "member_count", "trial_count"]
+    list_display = ["name", "digest_email", "member_count", "trial_count", "rule_count"]
     search_fields = ["name"]
     filter_horizontal = ["members"]
+    inlines = [RoutingRuleInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if any(formset.has_changed() for formset in formsets):
+            changed = services.route_trials()
+            self.message_user(request, f"Routing rules applied: {changed} trial(s) changed team.")
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.route_trials()  # its routed trials go to another team's rules, or to none
+
+    @admin.display(description="routing rules")
+    def rule_count(self, team):
+        return team.routing_rules.count()
 
     @admin.display(description="members")
     def member_count(self, team):

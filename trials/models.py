@@ -1,4 +1,6 @@
 import hashlib
+import html
+import re
 import zoneinfo
 from datetime import date, timedelta
 
@@ -9,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .eligibility import SiteLocation, trial_rule, validate_rule
+from .eligibility import SiteLocation, trial_rule, validate_criteria
 from .vocabulary import load_vocabulary
 
 
@@ -18,6 +20,13 @@ def validate_time_zone(name):
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         raise ValidationError(_("%(name)s is not a time zone name such as America/Chicago."), params={"name": name})
+
+
+class TrialTeamQuerySet(models.QuerySet):
+    def safety_team(self):
+        """The team named by settings.SAFETY_TEAM_NAME, which sees every patient flagged urgent; None without one."""
+        name = settings.SAFETY_TEAM_NAME
+        return self.filter(name=name).first() if name else None
 
 
 class TrialTeam(models.Model):
@@ -32,11 +41,89 @@ class TrialTeam(models.Model):
         help_text=_("Where the team works, as a time zone name (America/Chicago, America/Puerto_Rico)."),
     )
 
+    objects = TrialTeamQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
     def __str__(self):
         return self.name
+
+    def is_staffed(self):
+        """Someone can sign in and see what this team sees."""
+        return self.members.filter(is_active=True).exists()
+
+
+def safety_team_is_staffed():
+    """True when urgent patients reach a person whatever they matched: a safety team with an active member.
+
+    Only then may a patient read that a coordinator will see their answers need prompt attention.
+    """
+    team = TrialTeam.objects.safety_team()
+    return team is not None and team.is_staffed()
+
+
+def comma_list(value):
+    return [part.strip() for part in str(value or "").split(",") if part.strip()]
+
+
+class RoutingRule(models.Model):
+    """A team owns the trials about these conditions, optionally only those with a site in these states or cities.
+
+    Rules give a trial its team on import and whenever the trial or a rule changes; a trial an admin assigned
+    to a team (adopted) keeps it whatever the rules say. When several teams' rules fit, the lowest priority
+    number wins, then the team's name.
+    """
+
+    team = models.ForeignKey(TrialTeam, on_delete=models.CASCADE, related_name="routing_rules")
+    condition_codes = models.JSONField(
+        default=list, help_text="Vocabulary codes, e.g. onc:LUNG; a code covers everything below it.")
+    states = models.JSONField(default=list, blank=True,
+                              help_text="Only trials with a site in one of these states (as the registry writes "
+                                        "them, e.g. Texas); empty for any.")
+    cities = models.JSONField(default=list, blank=True,
+                              help_text="Only trials with a site in one of these cities; empty for any.")
+    priority = models.PositiveSmallIntegerField(default=100, help_text="Lower first when several teams' rules fit.")
+
+    class Meta:
+        ordering = ["priority", "team__name", "pk"]
+
+    def __str__(self):
+        where = ", ".join([*self.states, *self.cities])
+        return f"{self.team}: {', '.join(self.condition_codes)}" + (f" in {where}" if where else "")
+
+    def clean(self):
+        vocabulary = load_vocabulary()
+        codes = self.condition_codes
+        if not isinstance(codes, list) or not codes or not all(isinstance(code, str) for code in codes):
+            raise ValidationError({"condition_codes": _("Give at least one condition code, e.g. onc:LUNG.")})
+        unknown = [code for code in codes if vocabulary.condition(code) is None]
+        if unknown:
+            raise ValidationError({"condition_codes": _("unknown condition code %(codes)s") % {
+                "codes": ", ".join(unknown)}})
+
+    def matching(self, trials):
+        """The trials of `trials` this rule gives to its team."""
+        vocabulary = load_vocabulary()
+        codes = set()
+        for code in self.condition_codes:
+            codes |= set(vocabulary.descendants(code)) | {code}
+        trials = trials.filter(pk__in=TrialCondition.objects.filter(code__in=sorted(codes)).values("trial_id"))
+        if self.states or self.cities:
+            sites = Site.objects.all()
+            if self.states:
+                sites = sites.filter(_any_iexact("state", self.states))
+            if self.cities:
+                sites = sites.filter(_any_iexact("city", self.cities))
+            trials = trials.filter(pk__in=sites.values("trial_id"))
+        return trials
+
+
+def _any_iexact(field, values):
+    condition = Q()
+    for value in values:
+        condition |= Q(**{f"{field}__iexact": value})
+    return condition
 
 
 # A registry's "recruiting" is trusted for this long after it was last verified (or an admin confirmed it).
@@ -63,6 +150,14 @@ class TrialQuerySet(models.QuerySet):
             return self
         return self.filter(team__members=user)
 
+    def unowned(self):
+        """Trials no coordinator works: no team, or a team nobody active is on."""
+        return self.exclude(team__members__is_active=True)
+
+    def routable(self):
+        """Trials routing rules may give a team: unowned ones and those a rule gave; adopted ones keep theirs."""
+        return self.filter(Q(team__isnull=True) | Q(team_routed=True))
+
     def candidates_for(self, *, condition_codes, age_years, sex):
         """Narrow in the database to the recruiting trials a patient could possibly fit.
 
@@ -78,6 +173,13 @@ class TrialQuerySet(models.QuerySet):
         if sex in ("female", "male"):
             qs = qs.filter(sex__in=[Trial.Sex.ALL, sex.upper()])
         return qs
+
+
+def registry_text(text):
+    """Registry text as people read it: the registry's backslash escapes (`\\<`, `\\&lt;`) and HTML entities
+    undone. Escaped again by the template like any other text."""
+    text = re.sub(r"\\([<>=*_\[\]#~^&+.()!-])", r"\1", str(text or ""))
+    return html.unescape(text).replace("\\\\", "\\")
 
 
 def item_key(section, text):
@@ -131,6 +233,13 @@ class Trial(models.Model):
     title_es = models.TextField(blank=True)
     brief_summary = models.TextField(blank=True)
     brief_summary_es = models.TextField(blank=True)
+    # Curated, never written by an import: a summary an admin wrote for patients, shown instead of the registry's.
+    plain_summary = models.TextField(
+        "plain-language summary (English)", blank=True,
+        help_text="Written for patients; shown instead of the registry's summary. Never changed by an import.")
+    plain_summary_es = models.TextField(
+        "plain-language summary (Spanish)", blank=True,
+        help_text="Escrito para pacientes, en español; shown on Spanish pages. Never changed by an import.")
     sponsor = models.CharField(max_length=300, blank=True)
     overall_status = models.CharField(max_length=30, choices=Status.choices, default=Status.RECRUITING, db_index=True)
     phases = models.JSONField(default=list, blank=True)
@@ -181,7 +290,17 @@ class Trial(models.Model):
         help_text='{item key: {"state": "accepted" | "screening" | "not_criterion", "rules": [...], "by", "at"}}',
     )
     contacts = models.JSONField(default=list, blank=True)
-    team = models.ForeignKey(TrialTeam, null=True, blank=True, on_delete=models.SET_NULL, related_name="trials")
+    team = models.ForeignKey(
+        TrialTeam, null=True, blank=True, on_delete=models.SET_NULL, related_name="trials",
+        help_text="Choosing a team adopts the trial for it: routing rules then leave it alone. Empty lets the "
+                  "teams' routing rules decide.")
+    # True when the team came from a routing rule (rules may change it); False when an admin chose it (adopted),
+    # which neither rules nor imports touch.
+    team_routed = models.BooleanField(default=False, editable=False)
+    # How many free-text items there are and how many are pending, kept by trials.services with every change
+    # to the trial's matching inputs, so matching reads two numbers rather than every item.
+    review_total = models.PositiveIntegerField(default=0, editable=False)
+    review_pending = models.PositiveIntegerField(default=0, editable=False)
     last_update_date = models.DateField("registry last update", null=True, blank=True)
     status_verified_date = models.DateField(
         "registry status verified", null=True, blank=True, help_text="When the sponsor last confirmed the status."
@@ -237,7 +356,7 @@ class Trial(models.Model):
             if unknown:
                 raise ValidationError({name: _("unknown condition code %(codes)s") % {"codes": ", ".join(unknown)}})
         if self.criteria:
-            errors = validate_rule(self.criteria)
+            errors = validate_criteria(self.criteria)
             if errors:
                 raise ValidationError({"criteria": errors})
         if self.min_age_years is not None and self.max_age_years is not None:
@@ -269,6 +388,29 @@ class Trial(models.Model):
         if counts["pending"]:
             return False
         return counts["total"] > 0 or self.source != self.Source.CTGOV
+
+    def refresh_review_counts(self):
+        """Copy review_counts() into review_total and review_pending (what matching reads)."""
+        counts = self.review_counts()
+        self.review_total, self.review_pending = counts["total"], counts["pending"]
+
+    def review_state(self):
+        """(items reviewed, items in all) while the trial's criteria are not fully reviewed, else None.
+
+        From the stored counts; as criteria_reviewed, a registry trial with no free text is not reviewed."""
+        if not self.review_pending and (self.review_total or self.source != self.Source.CTGOV):
+            return None
+        return (self.review_total - self.review_pending, self.review_total)
+
+    def screening_items(self):
+        """The free-text items the study team checks at screening: a checklist, never a reason to exclude."""
+        return [item for _index, item, state, _review in self.reviewed_items() if state == ItemReview.SCREENING]
+
+    def registry_url(self):
+        """The trial's public registry page, for ClinicalTrials.gov ids."""
+        if re.fullmatch(r"NCT\d{8}", self.ref or ""):
+            return f"https://clinicaltrials.gov/study/{self.ref}"
+        return ""
 
     def apply_curated_codes(self):
         """Registry trials match on the curated codes when an admin set them, else on the registry's."""
@@ -315,8 +457,29 @@ class Trial(models.Model):
     def localized_title(self, language):
         return self.title_es if language == "es" and self.title_es else self.title
 
+    def title_for(self, language):
+        """(title, language it is written in): registry titles are English unless an admin translated them."""
+        if language == "es" and self.title_es:
+            return self.title_es, "es"
+        return registry_text(self.title), "en"
+
     def localized_summary(self, language):
         return self.brief_summary_es if language == "es" and self.brief_summary_es else self.brief_summary
+
+    def summary_for(self, language):
+        """(summary, language it is written in, plain) for a patient's page.
+
+        An admin's plain-language summary wins over the registry's; the page's language first, then a curated
+        Spanish translation of the registry's summary, then English.
+        """
+        if language == "es":
+            if self.plain_summary_es:
+                return self.plain_summary_es, "es", True
+            if self.brief_summary_es:
+                return self.brief_summary_es, "es", False
+        if self.plain_summary:
+            return self.plain_summary, "en", True
+        return registry_text(self.brief_summary), "en", False
 
     def rule(self, sites=None):
         """The whole rule tree the engine evaluates: structured fields plus curated criteria."""
@@ -329,6 +492,7 @@ class Trial(models.Model):
             condition_codes=self.condition_codes or None,
             criteria=self.criteria or None,
             has_sites=bool(self.site_locations(sites)),
+            review=self.review_state(),
         )
 
     def site_locations(self, sites=None):

@@ -1,19 +1,68 @@
-"""Writes to trials that matching must hear about."""
+"""Writes to trials that matching must hear about, and who owns each trial."""
 
 from django.db import transaction
 from django.utils import timezone
 
-from .eligibility import validate_rule
-from .models import ItemReview, Trial, item_key
+from .eligibility import validate_criteria
+from .models import ItemReview, RoutingRule, Trial, item_key
 from .signals import trial_changed
+
+# Trial ids per UPDATE: within every database's limit on a statement's parameters.
+BATCH_SIZE = 500
 
 
 @transaction.atomic
 def trial_matching_inputs_changed(trial):
-    """Re-index the trial's condition codes and have it re-matched against every consented patient."""
+    """Re-index the trial's condition codes, route it to a team, and have it re-matched against every consented
+    patient. Every change to what matching reads comes through here (imports, the admin, item reviews), so the
+    stored review counts and the routing follow the trial."""
     trial.sync_condition_index()
-    Trial.objects.filter(pk=trial.pk).update(criteria_changed_at=timezone.now(), updated_at=timezone.now())
+    trial.refresh_review_counts()
+    now = timezone.now()
+    Trial.objects.filter(pk=trial.pk).update(criteria_changed_at=now, updated_at=now,
+                                             review_total=trial.review_total, review_pending=trial.review_pending)
+    route_trials(trial_ids=[trial.pk])
     trial_changed.send(sender=Trial, trial_id=trial.pk)
+
+
+@transaction.atomic
+def route_trials(*, trial_ids=None):
+    """Give each unowned or routed trial the team of the first routing rule it meets (none: no team).
+
+    Adopted trials (an admin chose their team) are never touched, here or by an import. Runs over every trial
+    when a rule changes, over one when a trial does. Returns how many trials changed team.
+    """
+    open_trials = Trial.objects.routable()
+    if trial_ids is not None:
+        open_trials = open_trials.filter(pk__in=trial_ids)
+    wanted = {}
+    for rule in RoutingRule.objects.select_related("team"):
+        for pk in rule.matching(open_trials).values_list("pk", flat=True):
+            wanted.setdefault(pk, rule.team_id)
+    moves = {}
+    for pk, team_id in open_trials.values_list("pk", "team_id"):
+        target = wanted.get(pk)
+        if target != team_id:
+            moves.setdefault(target, []).append(pk)
+    changed = 0
+    for team_id, pks in moves.items():
+        for start in range(0, len(pks), BATCH_SIZE):
+            # routable() again: a trial adopted meanwhile keeps its team.
+            changed += Trial.objects.routable().filter(pk__in=pks[start:start + BATCH_SIZE]).update(
+                team_id=team_id, team_routed=team_id is not None)
+    return changed
+
+
+@transaction.atomic
+def assign_trials(*, trials, team):
+    """Adopt these trials for `team` (routing rules and imports then leave them alone); team None hands them
+    back to the routing rules. Returns how many trials there were."""
+    pks = list(trials.values_list("pk", flat=True))
+    for start in range(0, len(pks), BATCH_SIZE):
+        Trial.objects.filter(pk__in=pks[start:start + BATCH_SIZE]).update(team=team, team_routed=False)
+    if team is None:
+        route_trials(trial_ids=pks)
+    return len(pks)
 
 
 @transaction.atomic
@@ -30,7 +79,7 @@ def decide_suggestions(*, trial, accepted, rejected=()):
         if not 0 <= index < len(suggestions):
             errors.append(f"suggestion {index}: no such suggestion")
             continue
-        errors += [f"suggestion {index}: {message}" for message in validate_rule(rule)]
+        errors += [f"suggestion {index}: {message}" for message in validate_criteria(rule)]
     if errors:
         raise ValueError(errors)
     parts = list((trial.criteria or {}).get("all", [])) if set(trial.criteria or {}) <= {"all"} else [trial.criteria]
@@ -42,7 +91,7 @@ def decide_suggestions(*, trial, accepted, rejected=()):
         if 0 <= index < len(suggestions) and index not in accepted:
             suggestions[index]["status"] = "rejected"
     criteria = {"all": parts} if parts else None
-    problems = validate_rule(criteria) if criteria else []
+    problems = validate_criteria(criteria) if criteria else []
     if problems:
         raise ValueError(problems)
     reviews = _accept_items(trial, [suggestions[index] for index in sorted(accepted)])
@@ -99,7 +148,7 @@ def review_items(*, trial, decisions, by):
         rules = list(rules or [])
         if state == ItemReview.ACCEPTED and not rules:
             errors.append(f"item {index}: an accepted item needs the rule that expresses it")
-        errors += [f"item {index}: {message}" for rule in rules for message in validate_rule(rule)]
+        errors += [f"item {index}: {message}" for rule in rules for message in validate_criteria(rule)]
         key = item_key(items[index].get("section", ""), items[index].get("text", ""))
         if state == ItemReview.PENDING:
             reviews.pop(key, None)

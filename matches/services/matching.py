@@ -24,8 +24,9 @@ log = logging.getLogger(__name__)
 ENGINE_FIELDS = ["verdict", "score", "reasons", "questions", "nearest_site", "nearest_site_km", "engine_version",
                  "evaluated_at", "urgent"]
 # What the engine reads, and no more: trials and patients carry long texts and JSON the run never needs.
+# The review counts put a trial whose free-text items are still pending at "possible" at best (Trial.rule).
 TRIAL_FIELDS = ["pk", "overall_status", "status_checked_on", "min_age_years", "max_age_years", "sex", "condition_codes",
-                "criteria"]
+                "criteria", "source", "review_total", "review_pending"]
 PATIENT_FIELDS = ["pk", "birth_date", "sex", "condition_code", "latitude", "longitude", "postal_code",
                   "travel_radius_km", "answers", "urgent"]
 EXISTING_FIELDS = ["pk", "patient_id", "trial_id", "status", *[f for f in ENGINE_FIELDS if f != "nearest_site"],

@@ -13,7 +13,7 @@ from django_otp import user_has_device
 
 from consent.models import Authorization
 from intake.models import Patient
-from trials.models import Trial
+from trials.models import Trial, TrialTeam
 
 from ..models import Match, MatchEvent, Status, TaskFailure, TaskHeartbeat
 from ..services import consented_patients, stale_patients
@@ -53,6 +53,23 @@ def _funnel():
     return [{"pk": row["pk"], "ref": row["ref"], "title": row["title"], "matched": row["matched"],
              "stages": [(s, row.get(s, 0)) for s in FUNNEL]}
             for row in by_trial.values()]
+
+
+def unowned_trials_with_matches():
+    """Trials no coordinator works whose matches wait in no queue: the admin gives them a team or a rule."""
+    waiting = Match.objects.in_queue()
+    return list(
+        Trial.objects.unowned().filter(pk__in=waiting.values("trial_id"))
+        .annotate(waiting=Count("matches", filter=Q(matches__in=waiting), distinct=True),
+                  urgent=Count("matches", filter=Q(matches__in=waiting.filter(urgent=True)), distinct=True))
+        .select_related("team").order_by("-urgent", "-waiting", "ref")[:100]
+    )
+
+
+def _safety_team():
+    team = TrialTeam.objects.safety_team()
+    return {"name": settings.SAFETY_TEAM_NAME, "team": team,
+            "members": team.members.filter(is_active=True).count() if team else 0}
 
 
 def broker_queue_lengths():
@@ -97,4 +114,6 @@ def dashboard(request):
         "failures_last_day": TaskFailure.objects.filter(failed_at__gte=now - timedelta(days=1)).count(),
         "failures_since": now - timedelta(days=1),
         "recent_failures": TaskFailure.objects.all()[:20],
+        "unowned": unowned_trials_with_matches(),
+        "safety": _safety_team(),
     })

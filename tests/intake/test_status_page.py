@@ -23,7 +23,8 @@ def unknown_ecog_patient(lung_trial):
     return patient
 
 
-def test_the_status_page_shows_each_match_in_plain_words_with_the_nearest_site(client, lung_trial, lung_patient):
+def test_the_status_page_shows_each_match_in_plain_words_with_the_nearest_site(client, lung_trial, lung_patient,
+                                                                               onc_coordinator):
     sign(lung_patient)
     page = client.get(status_url(lung_patient)).content.decode()
     assert lung_trial.title in page

@@ -16,12 +16,12 @@ from trials.eligibility.evaluate import (
 )
 from trials.eligibility.geo import SiteLocation, haversine_km, km_to_miles, miles_to_km, nearest_site
 from trials.eligibility.profile import Profile
-from trials.eligibility.schema import RuleError, check_rule, rule_schema, validate_rule
+from trials.eligibility.schema import RuleError, check_rule, rule_schema, validate_criteria, validate_rule
 from trials.eligibility.words import ENGLISH, Translator
 
 __all__ = [
     "ENGINE_VERSION", "ENGLISH", "LEAVES", "QUESTIONS", "Choice", "Leaf", "Profile", "Question", "Reason",
     "RuleError", "SiteLocation", "Translator", "Verdict", "check_rule", "evaluate", "haversine_km", "km_to_miles",
     "miles_to_km", "nearest_site", "question", "register", "render_reason", "render_reasons", "rule_schema",
-    "trial_rule", "validate_rule",
+    "trial_rule", "validate_criteria", "validate_rule",
 ]

@@ -79,6 +79,10 @@ class Leaf:
     questions: tuple[Question, ...] = ()
     negation: str = "tail"
     example: object = None  # a valid spec, for the README, docs and tests
+    # Who can settle the leaf when it is unknown: the patient, by answering its question, or the study team (a
+    # fact of the trial the Django side passes in, such as how much of its free text was reviewed). A possible
+    # verdict that waits on the study team ranks below one that waits only on the patient.
+    waits_on: str = "patient"
 
     def spec_schema(self) -> dict:
         """JSON Schema (Draft 2020-12) of the spec, the value under the leaf's key."""

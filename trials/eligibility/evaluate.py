@@ -16,7 +16,7 @@ from trials.eligibility.words import Translator, Words
 
 # Bump when a change to the engine, the vocabulary or the stored compact reasons could change a stored
 # verdict or how it reads: the periodic sweep re-matches everything evaluated with an older version.
-ENGINE_VERSION = "2026.11.1"
+ENGINE_VERSION = "2026.12.1"
 
 OUTCOME_NAMES = {True: "met", False: "not_met", None: "unknown"}
 VERDICTS = {True: "eligible", False: "not_eligible", None: "possible"}
@@ -164,8 +164,11 @@ def evaluate(rule: dict, profile: Profile, today: date, sites: list[SiteLocation
     Score, higher ranks first: the outcome sets the band (eligible 2, possible 1, not eligible 0), and
     within it `0.85 × fraction of leaves met − 0.05 × unknown leaves (floored at 0) + up to 0.1 for a
     close recruiting site` (linear from 0 km to the patient's travel radius, or to 500 km when the radius
-    is unknown), capped below the next band. So an eligible trial always outranks a possible one, and
-    among equals fewer open questions and a shorter trip rank first.
+    is unknown), capped below the next band. A possible verdict that waits on the study team (an unknown
+    leaf the patient cannot settle, such as criteria still under review) takes the lower half of its band,
+    one that waits only on the patient's answers the upper half. So an eligible trial always outranks a
+    possible one, a fully reviewed trial outranks one under review, and among equals fewer open questions
+    and a shorter trip rank first.
     """
     facts = profile.facts(today)
     nearest = None
@@ -182,7 +185,11 @@ def evaluate(rule: dict, profile: Profile, today: date, sites: list[SiteLocation
     if nearest is not None:
         reference = profile.travel_radius_km or NO_RADIUS_REFERENCE_KM
         within += CLOSENESS_BONUS * max(0.0, 1.0 - nearest[1] / reference)
-    score = round(OUTCOME_BASE[outcome] + min(within, 0.999), 4)
+    within = min(within, 0.999)
+    if outcome == "possible":
+        waits_on_team = any(r.outcome == "unknown" and LEAVES[r.leaf].waits_on != "patient" for r in reasons)
+        within = within / 2 + (0.0 if waits_on_team else 0.5)
+    score = round(OUTCOME_BASE[outcome] + within, 4)
     return Verdict(
         outcome=outcome, score=score, reasons=reasons, questions=list(dict.fromkeys(questions)),
         nearest_site_index=None if nearest is None else nearest[0],
@@ -191,11 +198,14 @@ def evaluate(rule: dict, profile: Profile, today: date, sites: list[SiteLocation
 
 
 def trial_rule(min_age_years: float | None = None, max_age_years: float | None = None, sexes=None,
-               condition_codes=None, criteria: dict | None = None, has_sites: bool = False) -> dict:
+               condition_codes=None, criteria: dict | None = None, has_sites: bool = False,
+               review: tuple[int, int] | None = None) -> dict:
     """One rule tree from a trial's structured fields plus its curated criteria.
 
     Parts that say nothing are left out: no age bounds, no sex restriction (None, empty, or both sexes),
-    no conditions, an empty criteria tree.
+    no conditions, an empty criteria tree. `review` is (items reviewed, items in all) while any of the
+    trial's free-text eligibility items is still pending, None once every item is accounted for: pending
+    items keep the verdict at "possible" (the `criteria_review` leaf).
     """
     parts: list[dict] = []
     if min_age_years is not None or max_age_years is not None:
@@ -217,4 +227,7 @@ def trial_rule(min_age_years: float | None = None, max_age_years: float | None =
             parts.append(criteria)
     if has_sites:
         parts.append({"travel": True})
+    if review is not None:
+        reviewed, total = review
+        parts.append({"criteria_review": {"reviewed": reviewed, "total": total}})
     return {"all": parts}

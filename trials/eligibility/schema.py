@@ -102,6 +102,26 @@ def validate_rule(tree) -> list[str]:
     return messages
 
 
+def validate_criteria(tree) -> list[str]:
+    """validate_rule for criteria an admin writes: leaves that state a fact of the trial (criteria_review) come
+    from the trial's own fields through trial_rule, never from curated criteria."""
+    messages = validate_rule(tree)
+    if not messages:
+        messages = [f"{path}: comes from the trial's review of its eligibility items, not from criteria"
+                    for path in _trial_fact_paths(tree, "")]
+    return messages
+
+
+def _trial_fact_paths(node, path: str) -> list[str]:
+    ((key, spec),) = node.items()
+    where = f"{path}.{key}" if path else key
+    if key in ("all", "any"):
+        return [p for i, child in enumerate(spec) for p in _trial_fact_paths(child, f"{where}[{i}]")]
+    if key == "not":
+        return _trial_fact_paths(spec, where)
+    return [where] if LEAVES[key].waits_on != "patient" else []
+
+
 def check_rule(tree) -> dict:
     """Return `tree` if valid, else raise RuleError with every message."""
     messages = validate_rule(tree)

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -18,7 +19,7 @@ USERS = [
     # username, team name (None: superuser), description
     ("admin", None, "admin (everything, /admin/)"),
     ("coord.onc", "Oncology", "coordinator, Oncology team"),
-    ("coord.mh", "Behavioral Health & Pain", "coordinator, Behavioral Health & Pain team"),
+    ("coord.mh", "Behavioral Health & Pain", "coordinator, Behavioral Health & Pain team and the safety team"),
 ]
 
 # Fictional people; reference codes are generated. Answers follow the intake's shapes.
@@ -71,6 +72,10 @@ class Command(BaseCommand):
                 team.members.add(user)
                 # The demo teams' sites are in Houston and Chicago: their coordinators read Central time.
                 TrialTeam.objects.filter(pk=team.pk).update(time_zone="America/Chicago")
+        # The mental-health coordinator also answers for the safety team: every urgent patient reaches someone.
+        if settings.SAFETY_TEAM_NAME:
+            safety, _created = TrialTeam.objects.get_or_create(name=settings.SAFETY_TEAM_NAME)
+            safety.members.add(User.objects.get(username="coord.mh"))
 
     def _patients(self):
         text = AuthorizationText.objects.current()

@@ -17,6 +17,7 @@ COORDINATOR_URLS = [
     ("matches:bulk_assign", False, "post"),
     ("matches:next", False, "get"),
     ("matches:dashboard", False, "get"),
+    ("matches:urgent", False, "get"),
     ("matches:detail", True, "get"),
     ("matches:authorization", True, "get"),
     ("matches:change_status", True, "post"),
@@ -57,7 +58,7 @@ def test_another_teams_coordinator_gets_404_for_every_match_url(morning_queue, o
 
 def test_another_teams_coordinator_sees_none_of_their_rows_on_list_pages(morning_queue, onc_client):
     other = morning_queue["other"]
-    for name in ("matches:queue", "matches:export"):
+    for name in ("matches:queue", "matches:export", "matches:urgent"):
         body = onc_client.get(reverse(name)).content.decode("utf-8-sig")
         assert other.patient.reference not in body and other.patient.full_name not in body
     assert onc_client.get(reverse("matches:dashboard")).status_code == 404  # admins only

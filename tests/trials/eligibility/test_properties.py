@@ -67,12 +67,14 @@ LEAVES = st.one_of(
         lambda s: {"recent_therapy": s}),
     st.one_of(st.just({}), st.integers(1, 120).map(lambda n: {"within_months": n})).map(
         lambda s: {"suicidal_behavior": s}),
+    st.integers(0, 40).flatmap(lambda total: st.integers(0, total).map(
+        lambda reviewed: {"criteria_review": {"reviewed": reviewed, "total": total}})),
 )
 DECLARED_IN_STRATEGIES = {
     "age", "sex", "condition", "stage", "metastatic", "ecog", "biomarker", "prior_therapy", "prior_lines",
     "medication", "antidepressant_trials", "phq9", "gad7", "suicidal_ideation", "pregnant", "travel",
     "disease_status", "brain_metastases", "measurable_disease", "other_cancer", "comorbidity", "recent_therapy",
-    "suicidal_behavior",
+    "suicidal_behavior", "criteria_review",
 }
 TREES = st.recursive(LEAVES, lambda kids: st.one_of(
     st.lists(kids, min_size=1, max_size=4).map(lambda c: {"all": c}),

@@ -36,14 +36,23 @@ def test_an_unknown_leaf_asks_the_question_that_would_settle_it(rule, answers, k
     assert question(key) is not None
 
 
+PATIENT_LEAVES = [leaf for leaf in LEAVES.values() if leaf.waits_on == "patient"]
+
+
 def test_every_leaf_reads_only_facts_the_profile_has():
     profile_fields = {f.name for f in fields(Profile) if f.init}
-    for leaf in LEAVES.values():
+    for leaf in PATIENT_LEAVES:
         assert leaf.facts and set(leaf.facts) <= profile_fields, leaf.name
 
 
+def test_a_leaf_that_waits_on_the_study_team_reads_no_patient_fact_and_asks_nothing():
+    waiting = [leaf for leaf in LEAVES.values() if leaf.waits_on != "patient"]
+    assert [leaf.name for leaf in waiting] == ["criteria_review"]
+    assert all(not leaf.facts and not leaf.questions for leaf in waiting)
+
+
 def test_every_leaf_declares_a_question_and_every_question_is_json():
-    assert all(leaf.questions for leaf in LEAVES.values())
+    assert all(leaf.questions for leaf in PATIENT_LEAVES)
     for key, asked in QUESTIONS.items():
         data = json.loads(json.dumps(asked.to_dict()))
         assert data["key"] == key and data["label"] and data["kind"] in (

@@ -5,5 +5,5 @@ below is the order of the schema's alternatives and of `validate_rule`'s list of
 """
 
 # isort: off
-from trials.eligibility.leaves import person, cancer, treatment, mental_health, travel  # noqa: F401
+from trials.eligibility.leaves import person, cancer, treatment, mental_health, travel, review  # noqa: F401
 # isort: on
