@@ -14,6 +14,7 @@ class ProjectConfig(AppConfig):
     verbose_name = "TrialBridge"
 
     def ready(self):
+        from . import criteria_preview  # noqa: F401  (answers the criteria builder's preview)
         from .checks import production_settings
 
         checks.register(production_settings, checks.Tags.security)
