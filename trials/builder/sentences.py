@@ -66,8 +66,9 @@ def _candidates(fact: str, spec, today: date) -> list:
     if kind.startswith("bool"):
         out += [True, False]
     elif kind.startswith("int"):
-        out += sorted({max(0, int(n) + step) for n in numbers for step in (0, -1, 1)} | {v for v in offered
-                                                                                         if isinstance(v, int)})
+        # The bounds themselves and their neighbours first: the examples show where a range starts and stops.
+        around = [max(0, int(n) + step) for n in numbers for step in (0, -1, 1)]
+        out += list(dict.fromkeys([*around, *(v for v in offered if isinstance(v, int))]))
     elif kind.startswith("date"):
         out += [_years_before(today, max(0, n + step)) for n in numbers for step in (0, -1, 1)]
     elif kind.startswith("str"):

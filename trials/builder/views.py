@@ -197,8 +197,11 @@ def _write(draft, argument, data, outcome, user):
 
 def _search(draft, argument, data, outcome, user):
     node_id, _sep, name = argument.partition(":")
+    kind = _kind_of(draft, node_id)
+    if not kind or name not in {f.name for f in fields.leaf_form(kind).fields}:
+        return
     outcome.focus = f"{node_id}-{name}-q"
-    results = fields.search_codes(_kind_of(draft, node_id), name, data.get(f"{node_id}-{name}-q", ""))
+    results = fields.search_codes(kind, name, data.get(f"{node_id}-{name}-q", ""))
     if results:
         outcome.focus = f"{node_id}-{name}-add-0"
     outcome.status = ngettext("%(n)s code found.", "%(n)s codes found.", len(results)) % {"n": len(results)}
@@ -227,7 +230,10 @@ def _codes(draft, node_id, name):
 
 def _add_code(draft, argument, data, outcome, user):
     node_id, name, code = (argument.split(":", 2) + ["", ""])[:3]
-    if code not in fields.code_pool(_kind_of(draft, node_id), name):
+    kind = _kind_of(draft, node_id)
+    if not kind or name not in {f.name for f in fields.leaf_form(kind).fields if f.kind == "codes"}:
+        return
+    if code not in fields.code_pool(kind, name):
         return
     node, codes = _codes(draft, node_id, name)
     if codes is None:
@@ -384,6 +390,8 @@ def first_control(node) -> str:
         return f"{node.id}-{field_.name}"
     if node.kind == JSON:
         return f"{node.id}-json"
+    if node.kind == "not" and node.children:  # a full NOT: what is inside it
+        return first_control(node.children[0])
     return f"{node.id}-_new"
 
 
