@@ -201,8 +201,13 @@ class Draft:
         return None, None
 
     def criteria(self):
-        """The tree to store: None when there is nothing under the root."""
-        return self.root.rule() if self.root.children else None
+        """The tree to store: None when there is nothing under the root. A saved tree the builder shows as it
+        is (its root another group or a leaf, shown as the one line under "all") is given back unchanged."""
+        tree = self.root.rule() if self.root.children else None
+        saved = self.trial.criteria
+        if saved and tree == {"all": [saved]} and set(saved) != {"all"}:
+            return saved
+        return tree
 
     def top_line_for(self, rule) -> Node | None:
         return next((line for line in self.root.children if line.rule() == rule), None)

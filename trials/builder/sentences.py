@@ -14,7 +14,7 @@ from datetime import date
 
 from django.utils import translation
 
-from trials.eligibility import LEAVES, QUESTIONS, Profile, evaluate, validate_rule
+from trials.eligibility import LEAVES, QUESTIONS, Profile, evaluate, question, validate_rule
 from trials.vocabulary import load_vocabulary
 
 OUTCOMES = ("met", "not_met", "unknown")
@@ -113,16 +113,20 @@ def examples(leaf: str, spec, negated: bool, today: date) -> dict[str, object]:
 
 
 def worded(leaf: str, spec, negated: bool, today: date) -> list[dict]:
-    """[{"outcome", "en": {"coordinator", "patient"}, "es": {…}}] in the order met, not met, unknown."""
+    """[{"outcome", "en": {"coordinator", "patient", "question"}, "es": {…}}] in the order met, not met, unknown;
+    "question" is the follow-up question asked while the patient has not answered."""
     found = examples(leaf, spec, negated, today)
     rows = []
     for outcome in OUTCOMES:
         if outcome not in found:
             continue
         row = {"outcome": outcome}
+        asked = question(found[outcome].question) if found[outcome].question else None
         for language in LANGUAGES:
             with translation.override(language):
                 coordinator, patient = found[outcome].sentences(translation)
-            row[language] = {"coordinator": coordinator, "patient": patient}
+                # The follow-up question the patient is asked while this is unknown, as the intake words it.
+                follow_up = asked.to_dict(translation)["label"] if asked else ""
+            row[language] = {"coordinator": coordinator, "patient": patient, "question": follow_up}
         rows.append(row)
     return rows

@@ -33,8 +33,9 @@ from .sentences import worded
 log = logging.getLogger(__name__)
 
 TEMPLATE = "admin/trials/trial/criteria_builder.html"
-# Patients the preview evaluates at most: a few hundred milliseconds, however many have consented.
-PREVIEW_LIMIT = 1000
+# Patients the preview evaluates at most, for each tree: the page is drawn again after every action, so the count
+# must stay a small part of it however many patients have consented.
+PREVIEW_LIMIT = 500
 
 
 @dataclass
@@ -336,7 +337,7 @@ def problems(draft: Draft):
             by_node.setdefault(node.id, []).append(_("Not valid JSON, %(where)s.") % {"where": json_error(node.text)})
             quiet.add(path)
     placed.sort(key=lambda pair: len(pair[0]), reverse=True)
-    tree = draft.criteria()
+    tree = draft.root.rule() if draft.root.children else None  # the paths the lines were given
     for message in validate_rule(tree) if tree is not None else []:
         where = message.split(": ", 1)[0]
         if where in quiet:

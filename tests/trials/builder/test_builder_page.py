@@ -205,3 +205,14 @@ def test_the_change_page_links_the_builder_and_says_where_its_json_breaks(client
     page = response.content.decode()
     assert "Not valid JSON, line 1, column 10: Expecting value." in page
     assert "Enter a valid JSON." not in page
+
+
+def test_criteria_whose_root_is_not_all_are_shown_and_kept_as_they_are(client, admin_user, imported_trial):
+    either = {"any": [{"ecog": {"max": 1}}, {"stage": {"in": ["IV"]}}]}
+    Trial.objects.filter(pk=imported_trial.pk).update(criteria=either)
+    client.force_login(admin_user)
+    page = BuilderPage.open(client, imported_trial)
+    assert "Unsaved changes" not in page.html
+    assert page.value(f"{page.line('ecog')}-max") == "1"
+    page.press("screening:3").press("save")
+    assert Trial.objects.get(pk=imported_trial.pk).criteria == either
