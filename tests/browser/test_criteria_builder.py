@@ -129,6 +129,13 @@ def test_the_builder_reads_in_spanish_and_fits_a_phone(live_server, browser, che
         page.select_option("#n0-_new", "comorbidity")
         with page.expect_navigation():
             page.get_by_role("button", name="Añadir a los criterios").click()
+        # The focus is in the new rule's code search: type a name in Spanish, Enter, Enter on the first code found.
+        assert page.evaluate(ACTIVE)["id"].endswith("-value-q")
+        page.keyboard.type("diabetes")
+        submit(page)
+        assert page.evaluate(ACTIVE)["text"].startswith("Añadir Diabetes")
+        submit(page)
+        assert page.get_by_text("Se añadió Diabetes").first.is_visible()
         check_page(page, f"builder-es-{width}")
     finally:
         context.close()
