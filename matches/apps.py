@@ -8,4 +8,4 @@ class MatchesConfig(AppConfig):
     def ready(self):
         # The lower apps announce events (signed, revoked, answers changed, criteria changed);
         # matches is the only app that knows what to do about them.
-        from . import receivers  # noqa: F401
+        from . import criteria_preview, receivers  # noqa: F401

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from . import services, tasks
+from .builder.admin import CriteriaBuilderMixin
 from .models import ImportRun, RoutingRule, Site, Trial, TrialTeam, comma_list
 from .services import trial_matching_inputs_changed
 
@@ -106,7 +107,7 @@ class PendingSuggestionsFilter(admin.SimpleListFilter):
 
 
 @admin.register(Trial)
-class TrialAdmin(admin.ModelAdmin):
+class TrialAdmin(CriteriaBuilderMixin, admin.ModelAdmin):
     list_display = ["ref", "short_title", "status", "team", "source", "min_age_years", "max_age_years",
                     "sex", "site_count", "codes", "items", "matched_at"]
     list_filter = ["overall_status", StatusConfirmedFilter, "source", MappedFilter, CurationFilter, CuratedFilter,

@@ -25,6 +25,10 @@ def trial_matching_inputs_changed(trial):
     trial_changed.send(sender=Trial, trial_id=trial.pk)
 
 
+# decide_suggestions' default: accepted rules are added to the trial's criteria as they are.
+ADD_ACCEPTED = object()
+
+
 @transaction.atomic
 def route_trials(*, trial_ids=None):
     """Give each unowned or routed trial the team of the first routing rule it meets (none: no team).
@@ -66,11 +70,16 @@ def assign_trials(*, trials, team):
 
 
 @transaction.atomic
-def decide_suggestions(*, trial, accepted, rejected=()):
+def decide_suggestions(*, trial, accepted, rejected=(), reopened=(), criteria=ADD_ACCEPTED, items=None, by=None):
     """Accept suggestions into the trial's criteria (rules possibly edited by the admin) and reject others.
 
     accepted: {index: rule}. Each rule must pass validate_rule, or nothing is changed (ValueError with the
-    messages). Accepted rules join the trial's curated criteria; then the trial is re-matched.
+    messages). Accepted rules join the trial's curated criteria, and the items they came from are accepted.
+    reopened: suggestions offered again (their rule left the criteria). criteria: the whole tree to store instead,
+    from the criteria builder, where the accepted rules already stand (None stores no criteria). items: decisions
+    on free-text items, as review_items takes them, recorded in the same transaction after the suggestions' own;
+    a rejected suggestion leaves its item pending. Then the trial is re-matched, once, if anything the engine
+    reads changed.
     """
     trial = Trial.objects.select_for_update().get(pk=trial.pk)
     suggestions = [dict(s) for s in trial.criteria_suggestions or []]
@@ -82,24 +91,40 @@ def decide_suggestions(*, trial, accepted, rejected=()):
         errors += [f"suggestion {index}: {message}" for message in validate_criteria(rule)]
     if errors:
         raise ValueError(errors)
-    parts = list((trial.criteria or {}).get("all", [])) if set(trial.criteria or {}) <= {"all"} else [trial.criteria]
+    if criteria is ADD_ACCEPTED:
+        current = trial.criteria or {}
+        parts = list(current.get("all", [])) if set(current) <= {"all"} else [current]
+        for _index, rule in sorted(accepted.items()):
+            if rule not in parts:
+                parts.append(rule)
+        criteria = {"all": parts} if parts else None
     for index, rule in sorted(accepted.items()):
-        if rule not in parts:
-            parts.append(rule)
         suggestions[index].update(status="accepted", accepted_rule=rule)
     for index in rejected:
         if 0 <= index < len(suggestions) and index not in accepted:
             suggestions[index]["status"] = "rejected"
-    criteria = {"all": parts} if parts else None
+    for index in reopened:
+        if 0 <= index < len(suggestions) and index not in accepted:
+            suggestions[index]["status"] = "pending"
+            suggestions[index].pop("accepted_rule", None)
     problems = validate_criteria(criteria) if criteria else []
     if problems:
         raise ValueError(problems)
-    reviews = _accept_items(trial, [suggestions[index] for index in sorted(accepted)])
-    changed = criteria != trial.criteria or reviews != (trial.item_reviews or {})
+    reviews = _accept_items(trial, [suggestions[index] for index in sorted(accepted)], by)
+    errors = _record_decisions(trial, reviews, items or {}, by)
+    if errors:
+        raise ValueError(errors)
+    curated = criteria != trial.criteria
+    changed = curated or reviews != (trial.item_reviews or {})
     trial.criteria = criteria
     trial.criteria_suggestions = suggestions
     trial.item_reviews = reviews
-    trial.save(update_fields=["criteria", "criteria_suggestions", "item_reviews", "updated_at"])
+    fields = ["criteria", "criteria_suggestions", "item_reviews", "updated_at"]
+    if curated and trial.source == Trial.Source.CTGOV:
+        # Curated criteria: remember what the registry said, to show what changes after.
+        trial.curated_registry_snapshot = trial.registry_snapshot()
+        fields.append("curated_registry_snapshot")
+    trial.save(update_fields=fields)
     if changed:
         trial_matching_inputs_changed(trial)
     return trial
@@ -124,18 +149,9 @@ def _accept_items(trial, accepted_suggestions, by=None):
     return reviews
 
 
-@transaction.atomic
-def review_items(*, trial, decisions, by):
-    """Record an admin's decision on free-text eligibility items: {item index: (state, rules)}.
-
-    state is an ItemReview value: "accepted" (with the rules that express the item, each valid), "screening",
-    "not_criterion", or "pending" to take a decision back. Whether every item is accounted for decides the best
-    verdict a patient can read, so the trial is re-matched. Raises ValueError (messages) and changes nothing when
-    a decision is invalid.
-    """
-    trial = Trial.objects.select_for_update().get(pk=trial.pk)
+def _record_decisions(trial, reviews, decisions, by):
+    """Apply {item index: (state, rules)} to `reviews` (item key -> review); the messages of invalid ones."""
     items = trial.eligibility_items or []
-    reviews = dict(trial.item_reviews or {})
     errors = []
     now = timezone.now().isoformat()
     for index, (state, rules) in sorted(decisions.items()):
@@ -155,6 +171,21 @@ def review_items(*, trial, decisions, by):
         else:
             reviews[key] = {"state": state, "rules": rules if state == ItemReview.ACCEPTED else [],
                             "by": getattr(by, "username", "") or "", "at": now}
+    return errors
+
+
+@transaction.atomic
+def review_items(*, trial, decisions, by):
+    """Record an admin's decision on free-text eligibility items: {item index: (state, rules)}.
+
+    state is an ItemReview value: "accepted" (with the rules that express the item, each valid), "screening",
+    "not_criterion", or "pending" to take a decision back. Whether every item is accounted for decides the best
+    verdict a patient can read, so the trial is re-matched. Raises ValueError (messages) and changes nothing when
+    a decision is invalid.
+    """
+    trial = Trial.objects.select_for_update().get(pk=trial.pk)
+    reviews = dict(trial.item_reviews or {})
+    errors = _record_decisions(trial, reviews, decisions, by)
     if errors:
         raise ValueError(errors)
     if reviews != (trial.item_reviews or {}):

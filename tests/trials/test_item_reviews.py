@@ -75,3 +75,44 @@ def test_a_trial_entered_here_is_its_curated_criteria():
     trial = Trial.objects.create(ref="TB-HAND-1", title="Entered by hand", source=Trial.Source.MANUAL)
     assert trial.criteria_reviewed
     assert not Trial(ref="NCT90000999", title="Registry, no text", source=Trial.Source.CTGOV).criteria_reviewed
+
+
+def test_the_builder_saves_its_tree_its_suggestions_and_its_items_at_once(admin_user,
+                                                                         django_capture_on_commit_callbacks):
+    no_hiv = {"not": {"comorbidity": ["other:HIV"]}}
+    trial = registry_trial(criteria_suggestions=[
+        {"kind": "ecog", "section": "inclusion", "item": 0, "text": "ECOG 0-1", "rule": {"ecog": {"max": 1}},
+         "status": "pending"},
+        {"kind": "comorbidity", "section": "exclusion", "item": 2, "text": "Known HIV", "rule": no_hiv,
+         "status": "pending"}])
+    tree = {"all": [{"age": {"min": 21}}, {"ecog": {"max": 2}}]}
+
+    with django_capture_on_commit_callbacks() as rematch:
+        decide_suggestions(trial=trial, accepted={0: {"ecog": {"max": 2}}}, rejected=[1], criteria=tree,
+                           items={0: (ItemReview.ACCEPTED, [{"ecog": {"max": 2}}]), 1: (ItemReview.SCREENING, [])},
+                           by=admin_user)
+
+    trial.refresh_from_db()
+    assert trial.criteria == tree  # the builder's tree as it is, the accepted rule not added twice
+    assert [s["status"] for s in trial.criteria_suggestions] == ["accepted", "rejected"]
+    assert [state for _i, _item, state, _r in trial.reviewed_items()] == ["accepted", "screening", "pending"]
+    assert trial.reviewed_items()[0][3] == {**trial.reviewed_items()[0][3], "rules": [{"ecog": {"max": 2}}],
+                                             "by": admin_user.username}
+    assert trial.curated_registry_snapshot["eligibility_text"] == ""
+    assert len(rematch) == 1
+
+    decide_suggestions(trial=trial, accepted={}, reopened=[0], criteria={"all": [{"age": {"min": 21}}]},
+                       items={0: (ItemReview.PENDING, [])}, by=admin_user)
+    trial.refresh_from_db()
+    assert trial.criteria_suggestions[0]["status"] == "pending" and "accepted_rule" not in trial.criteria_suggestions[0]
+    assert trial.review_counts()["pending"] == 2
+
+
+def test_a_bad_item_decision_saved_with_the_tree_changes_nothing(admin_user):
+    trial = registry_trial()
+    with pytest.raises(ValueError) as error:
+        decide_suggestions(trial=trial, accepted={}, criteria={"all": [{"ecog": {"max": 1}}]},
+                           items={0: (ItemReview.ACCEPTED, [])}, by=admin_user)
+    assert error.value.args[0] == ["item 0: an accepted item needs the rule that expresses it"]
+    trial.refresh_from_db()
+    assert trial.criteria is None and trial.item_reviews == {}
