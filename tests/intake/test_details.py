@@ -5,6 +5,8 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from intake.models import Patient
 from matches.models import Match
@@ -124,3 +126,23 @@ def test_a_forged_or_erased_link_cannot_change_details(client, lung_patient):
     assert client.get(reverse("intake:edit_details", args=[lung_patient.status_token() + "x"])).status_code == 404
     response = client.post(reverse("intake:edit_details", args=["not-a-token"]), details(lung_patient))
     assert response.status_code == 404
+
+
+odd_text = st.one_of(
+    st.text(max_size=60),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=300),
+    st.sampled_from(["", " ", "+", "+1", "99999999999999999999", "\x00", "<script>", "é" * 5000, "onc:LUAD",
+                     "psy:MDD", "(713) 555-0123", "a@b.co"]),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.fixed_dictionaries({}, optional={name: odd_text for name in (
+    "full_name", "email", "phone", "condition_code", "condition_text", "unexpected")}))
+@pytest.mark.django_db
+def test_any_input_to_the_details_page_is_answered_without_a_server_error(client, lung_patient, data):
+    client.raise_request_exception = True
+    response = client.post(details_url(lung_patient), data)
+    assert response.status_code in (200, 302)
+    lung_patient.refresh_from_db()
+    assert lung_patient.full_name and lung_patient.condition_code  # never blanked
