@@ -277,6 +277,8 @@ LOGGING = {
         "django": {"handlers": ["console", "mail_admins"], "level": "INFO", "propagate": False},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.request": {"level": "WARNING"},
+        # fpdf2 subsets the PDF copy's font with fontTools, which reports every table it touches at INFO.
+        "fontTools": {"level": "WARNING"},
     },
 }
 # Error reports (e-mails to ADMINS, debug pages) show no POST data, cookies or local variables, and no status link.

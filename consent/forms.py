@@ -1,9 +1,30 @@
+import unicodedata
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Authorization
 from .services import is_minor_on
+from .wording import (
+    authority_label,
+    authority_missing,
+    not_the_patients_name,
+    relationship_choices,
+    representative_name_label,
+    representative_typed_the_patients_name,
+)
+
+# Letters that carry their mark in the letter itself, so Unicode decomposition leaves them as they are.
+UNDECOMPOSED = str.maketrans({"đ": "d", "ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "ħ": "h", "ı": "i", "þ": "th"})
+
+
+def comparable_name(name):
+    """A name as two spellings of it are compared: case, accents, spacing and punctuation aside, so
+    "josé  garcía" and "José García" (or "Jose Garcia", "Nguyen Thi Anh" for "Nguyễn Thị Ánh") are one name."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    letters = "".join(char for char in decomposed if not unicodedata.combining(char)).translate(UNDECOMPOSED)
+    return "".join(char for char in letters if char.isalnum())
 
 
 class SignForm(forms.Form):
@@ -15,12 +36,9 @@ class SignForm(forms.Form):
         label=_("Type your full name as your signature"), max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    relationship = forms.ChoiceField(
-        label=_("Who is signing?"), choices=Authorization.Relationship.choices, initial="self",
-        widget=forms.RadioSelect,
-    )
+    relationship = forms.ChoiceField(label=_("Who is signing?"), choices=(), widget=forms.RadioSelect)
     representative_authority = forms.CharField(
-        label=_("Your authority to act for the patient"), max_length=300, required=False,
+        max_length=300, required=False,
         help_text=_("For example: parent with legal custody; court-appointed guardian."),
     )
 
@@ -28,27 +46,36 @@ class SignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.patient = patient
         self.minor = is_minor_on(patient, timezone.now())
+        sex = patient.sex
+        # Built per request: the labels agree with the patient in Spanish ("la paciente", "el paciente").
+        self.fields["relationship"].choices = relationship_choices(sex, minor=self.minor)
+        self.fields["representative_authority"].label = authority_label(sex)
         if self.minor:
             # A minor cannot sign for themself: only the representative choices remain.
-            self.fields["relationship"].choices = [
-                c for c in Authorization.Relationship.choices if c[0] != Authorization.Relationship.SELF
-            ]
             self.fields["relationship"].initial = Authorization.Relationship.PARENT
-            self.fields["signed_name"].label = _("Type your own full name (parent or guardian) as your signature")
+            self.fields["signed_name"].label = representative_name_label(sex)
+        else:
+            self.fields["relationship"].initial = Authorization.Relationship.SELF
 
     def clean_signed_name(self):
         name = " ".join(self.cleaned_data["signed_name"].split())
-        if len(name) < 3 or " " not in name:
-            raise forms.ValidationError(_("Type your full name: first and last name."))
+        if not comparable_name(name):
+            raise forms.ValidationError(_("Type your name as your signature."))
         return name
 
     def clean(self):
         cleaned = super().clean()
-        relationship = cleaned.get("relationship")
-        if relationship and relationship != Authorization.Relationship.SELF:
+        relationship, name = cleaned.get("relationship"), cleaned.get("signed_name")
+        patient_name, sex = self.patient.full_name, self.patient.sex
+        if relationship == Authorization.Relationship.SELF:
+            # The signature is the patient's: the name they gave at intake, however they type it now.
+            if name and comparable_name(name) != comparable_name(patient_name):
+                self.add_error("signed_name", not_the_patients_name(sex, " ".join(patient_name.split())))
+        elif relationship:
+            if name and comparable_name(name) == comparable_name(patient_name):
+                self.add_error("signed_name", representative_typed_the_patients_name(sex))
             if not cleaned.get("representative_authority", "").strip():
-                self.add_error("representative_authority",
-                               _("Say what gives you the authority to sign for the patient."))
+                self.add_error("representative_authority", authority_missing(sex))
         return cleaned
 
 

@@ -7,6 +7,7 @@ from django.core import serializers
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from intake.models import Patient, age_on
 
@@ -24,13 +25,15 @@ class AlreadySigned(ConsentError):
     """The patient's authorization holds already: a second press of the button, a reload, another tab."""
 
 
-def signature_meaning(relationship):
+def signature_meaning(relationship, sex=None):
     if relationship == Authorization.Relationship.SELF:
         return _("I authorize the release of my health records for clinical-trial eligibility screening.")
-    return _(
-        "As the patient's legal representative, I authorize the release of their health records for "
-        "clinical-trial eligibility screening."
-    )
+    # Spanish says "de la paciente" or "del paciente"; the representative's own sex is not asked, so no article.
+    if sex == Patient.Sex.FEMALE:
+        return pgettext("female patient", "As the patient's legal representative, I authorize the release of their "
+                        "health records for clinical-trial eligibility screening.")
+    return pgettext("male patient", "As the patient's legal representative, I authorize the release of their "
+                    "health records for clinical-trial eligibility screening.")
 
 
 @transaction.atomic
@@ -69,7 +72,7 @@ def sign_authorization(
         language=language,
         signed_name=signed_name.strip(),
         signed_at=now,
-        signature_meaning=signature_meaning(relationship),
+        signature_meaning=signature_meaning(relationship, patient.sex),
         signer_relationship=relationship,
         representative_authority=representative_authority.strip(),
         ip_address=ip_address,

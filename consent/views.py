@@ -11,6 +11,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from config.middleware import client_ip
+from intake.geo import zip_time_zone
 from intake.models import Patient
 from intake.views import PENDING_PATIENT_KEY
 
@@ -26,6 +27,7 @@ from .services import (
     sign_authorization,
 )
 from .tasks import send_new_status_links
+from .wording import relationship_label
 
 SIGNED_PATIENT_KEY = "consent.signed_patient_id"
 # Set once the done page has shown the private link in this browser, so it is never shown there again.
@@ -150,8 +152,12 @@ def _signed_authorization(patient):
 def copy(request, token):
     patient = Patient.objects.from_status_token_or_404(token)
     authorization = _signed_authorization(patient)
-    return render(request, "consent/copy.html", {"authorization": authorization, "patient": patient,
-                                                 "token": token, "verified": authorization.verify()})
+    return render(request, "consent/copy.html", {
+        "authorization": authorization, "patient": patient, "token": token, "verified": authorization.verify(),
+        "signed_as": relationship_label(authorization.signer_relationship, patient.sex),
+        # Times read in the patient's own zone (from their ZIP code) beside UTC, as recorded.
+        "patient_time_zone": zip_time_zone(patient.postal_code),
+    })
 
 
 def copy_pdf(request, token):

@@ -1,7 +1,8 @@
-"""Postal codes to coordinates, from the packaged `zipcodes` data: no network at run time."""
+"""Postal codes to coordinates and time zones, from the packaged `zipcodes` data: no network at run time."""
 
 import re
 from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import zipcodes
 
@@ -33,3 +34,23 @@ def locate_zip(postal_code):
     if not found or not found[0].get("lat"):
         return None
     return float(found[0]["lat"]), float(found[0]["long"])
+
+
+@lru_cache(maxsize=4096)
+def zip_time_zone(postal_code):
+    """The IANA time zone ("America/Chicago") of a US ZIP code, as the packaged data gives it; None when the code
+    or its zone is unknown (the zone must also be one this machine's time zone database knows)."""
+    if not is_well_formed_zip(postal_code):
+        return None
+    try:
+        found = zipcodes.matching(postal_code[:5])
+    except (ValueError, TypeError):
+        return None
+    name = found[0].get("timezone") if found else None
+    if not name:
+        return None
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return name

@@ -80,3 +80,19 @@ def update_answers(*, patient, answers, condition_code=None, postal_code=None, t
     answers_changed.send(sender=Patient, patient_id=patient.pk)
     log.info("answers updated patient=%s", patient.pk)
     return patient
+
+
+@transaction.atomic
+def change_details(*, patient, full_name, email, phone, condition_code):
+    """Change who the patient is and how to reach them, from their private link.
+
+    A new condition has them matched again (through update_answers, which announces answers_changed); their
+    answers are kept, and the follow-up questions ask what the new condition's trials need.
+    """
+    patient = Patient.objects.select_for_update().get(pk=patient.pk)
+    patient.full_name, patient.email, patient.phone = full_name.strip(), email.strip(), phone.strip()
+    patient.save(update_fields=["full_name", "email", "phone"])
+    if condition_code and condition_code != patient.condition_code:
+        patient = update_answers(patient=patient, answers={}, condition_code=condition_code)
+    log.info("details changed patient=%s", patient.pk)
+    return patient

@@ -1,10 +1,12 @@
 from django.urls import path
 
 from . import views
+from .views_details import edit_details
 
 app_name = "intake"
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("intake/", views.IntakeWizard.as_view(), name="wizard"),
     path("status/<str:token>/answers/", views.edit_answers, name="edit_answers"),
+    path("status/<str:token>/details/", edit_details, name="edit_details"),
 ]

@@ -1,35 +1,16 @@
-"""One trial on one page, as a PDF a patient can take to their doctor (fpdf2, like the signed authorization).
+"""One trial on one page, as a PDF a patient can take to their doctor.
 
-fpdf2's built-in fonts cover Latin-1, which holds English and Spanish; anything outside it is replaced by a
-near character or a "?". When the authorization PDF gains an embedded Unicode font, this module should use the
-same font helper.
+Set like the signed authorization (consent.pdf.CopyPDF): DejaVu Sans embedded, so any name or registry text prints
+as written, and the patient's reference with the page number on every page.
 """
 
-import unicodedata
-
 from django.utils import formats
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from fpdf import FPDF
 
-# Typographic characters outside Latin-1, and their plain equivalents.
-TYPOGRAPHY = str.maketrans({"\u2014": "-", "\u2013": "-", "\u2018": "'", "\u2019": "'", "\u201c": '"',
-                            "\u201d": '"', "\u2022": "-", "\u2026": "...", "\u00a0": " ", "\u2265": ">=",
-                            "\u2264": "<=", "\u00b7": "-"})
+from consent.pdf import FONT_FAMILY, CopyPDF
+
 SUMMARY_CHARS = 1200  # keeps the page to one sheet with a long registry summary
-
-
-def _latin1(text):
-    text = str(text or "").translate(TYPOGRAPHY)
-    out = []
-    for char in text:
-        try:
-            char.encode("latin-1")
-        except UnicodeEncodeError:
-            # An accented letter outside Latin-1 keeps its base letter (ő -> o); anything else becomes "?".
-            base = unicodedata.normalize("NFKD", char)[:1]
-            char = base if base.isascii() and base.isalnum() else "?"
-        out.append(char)
-    return "".join(out)
 
 
 def _short(text, limit):
@@ -41,29 +22,27 @@ def trial_summary_pdf(context):
     """The share page's content (matches.views.patient._share_context) as PDF bytes, in the active language."""
     card, site = context["card"], context["site"]
     trial = card.match.trial
-    pdf = FPDF(format="Letter")
+    pdf = CopyPDF(reference=context["patient"].reference, language=(get_language() or "en")[:2])
     # The metadata carries the reference only: a document title must not hold health data.
-    pdf.set_title(_latin1(f"TrialBridge - {context['patient'].reference}"))
+    pdf.set_title(f"TrialBridge - {context['patient'].reference}")
     pdf.set_creator("TrialBridge")
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.set_margins(18, 15, 18)
     pdf.add_page()
 
     def heading(text):
         pdf.ln(2)
-        pdf.set_font("Helvetica", "B", 11)
-        pdf.multi_cell(0, 6, _latin1(text), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Helvetica", size=10)
+        pdf.set_font(FONT_FAMILY, "B", 11)
+        pdf.multi_cell(0, 6, pdf.words(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT_FAMILY, size=10)
 
     def line(text, height=5):
-        pdf.multi_cell(0, height, _latin1(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, height, pdf.words(text), new_x="LMARGIN", new_y="NEXT")
 
-    pdf.set_font("Helvetica", size=9)
-    line(_("A clinical trial to talk about with your doctor") + f" - TrialBridge - {context['today']:%Y-%m-%d}")
-    pdf.set_font("Helvetica", "B", 14)
-    pdf.multi_cell(0, 7, _latin1(card.title), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", size=10)
-    line(f"{trial.ref} - {trial.status_label()}")
+    pdf.set_font(FONT_FAMILY, size=9)
+    line(_("A clinical trial to talk about with your doctor") + f" · TrialBridge · {context['today']:%Y-%m-%d}")
+    pdf.set_font(FONT_FAMILY, "B", 14)
+    pdf.multi_cell(0, 7, pdf.words(card.title), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT_FAMILY, size=10)
+    line(f"{trial.ref} · {trial.status_label()}")
     if context["language"] == "es" and (card.title_language == "en" or card.summary_language == "en"):
         line(_("The registry publishes this trial's details in English only.") if card.from_registry
              else _("This trial's details are in English only."))
@@ -71,11 +50,11 @@ def trial_summary_pdf(context):
     heading(_("Why it may fit"))
     line(card.fit_text)
     for sentence in context["fits"]:
-        line(f"- {sentence}")
+        line(f"• {sentence}")
     if context["to_check"]:
         heading(_("Still to check"))
         for sentence in context["to_check"]:
-            line(f"- {sentence}")
+            line(f"• {sentence}")
 
     if card.summary:
         registry = card.from_registry and not card.plain_summary
@@ -98,7 +77,7 @@ def trial_summary_pdf(context):
         line(card.registry_url)
 
     pdf.ln(3)
-    pdf.set_font("Helvetica", size=8)
+    pdf.set_font(FONT_FAMILY, size=8)
     line(_("TrialBridge helps people find clinical trials. It does not give medical advice. The study team decides "
-           "who can take part.") + " " + _("Reference") + f": {context['patient'].reference}", height=4)
+           "who can take part."), height=4)
     return bytes(pdf.output())

@@ -49,10 +49,18 @@ def test_signing_without_the_certification_tick_is_refused(client, lung_patient,
 
 
 @pytest.mark.django_db
-def test_a_single_word_is_not_a_typed_full_name(client, lung_patient, authorization_text):
+def test_part_of_the_name_given_at_intake_is_not_the_patients_signature(client, lung_patient, authorization_text):
     start_signing(client, lung_patient)
     response = client.post("/authorize/", sign_form(authorization_text, signed_name="Pat"))
-    assert "Type your full name" in response.content.decode()
+    assert "type your name as you gave it: “Pat Example”" in response.content.decode()
+    assert not Authorization.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_name_with_no_letters_is_no_signature(client, lung_patient, authorization_text):
+    start_signing(client, lung_patient)
+    response = client.post("/authorize/", sign_form(authorization_text, signed_name=" -- . "))
+    assert "Type your name as your signature." in response.content.decode()
     assert not Authorization.objects.exists()
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from intake.services import update_answers
 from matches.models import Match
 from tests.conftest import make_patient, make_trial, sign
-from tests.consent.test_copy import pdf_text
+from tests.consent.pdf_reading import whole_text as pdf_text
 from trials.models import Site, Trial
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -61,14 +61,14 @@ def test_the_pdf_is_one_page_with_the_same_content_in_the_patients_language(clie
     assert "NCT" not in response["Content-Disposition"]  # the file name says nothing about the trial
     data = response.content
     assert data.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page\b(?!s)", data)) == 1
-    text = pdf_text(data)
-    for words in (b"Test trial NCT90000901", b"Why it may fit", b"Gulf Coast Cancer Institute",
-                  b"Dr. Rivera", b"https://clinicaltrials.gov/study/NCT90000901", patient.reference.encode()):
+    text = " ".join(pdf_text(data).split())
+    for words in ("Test trial", "NCT90000901", "Why it may fit", "Gulf Coast Cancer Institute",
+                  "Dr. Rivera", "https://clinicaltrials.gov/study/NCT90000901", patient.reference):
         assert words in text
 
     client.post("/i18n/setlang/", {"language": "es", "next": "/"})
     text = pdf_text(client.get(share_url(patient, match, pdf=True)).content)
-    assert "Por qué podría corresponderle".encode("latin-1") in text
+    assert "Por qué podría corresponderle" in text
 
 
 def test_another_patients_link_or_a_ruled_out_match_cannot_be_shared(client, shared, oncology_team):

@@ -75,7 +75,8 @@ def test_any_input_to_the_intake_steps_is_answered_without_a_server_error(steps,
 
 
 @FUZZ
-@given(data=_form_data(SignForm, patient=SimpleNamespace(birth_date=date(1970, 5, 1))))
+@given(data=_form_data(SignForm, patient=SimpleNamespace(birth_date=date(1970, 5, 1), sex="female",
+                                                        full_name="Pat Example")))
 def test_any_input_to_the_authorization_is_answered_without_a_server_error(data, db, no_rate_limits,
                                                                            authorization_text):
     from intake.views import PENDING_PATIENT_KEY
