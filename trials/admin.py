@@ -1,13 +1,12 @@
-import json
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
@@ -208,12 +207,6 @@ class TrialAdmin(CriteriaBuilderMixin, admin.ModelAdmin):
         count = services.assign_trials(trials=queryset, team=None)
         self.message_user(request, f"{count} trial(s) now follow the teams' routing rules.")
 
-    def get_urls(self):
-        return [
-            path("<int:pk>/suggestions/", self.admin_site.admin_view(self.suggestions_view),
-                 name="trials_trial_suggestions"),
-        ] + super().get_urls()
-
     @admin.display(description="title")
     def short_title(self, trial):
         return trial.title[:70]
@@ -297,8 +290,8 @@ class TrialAdmin(CriteriaBuilderMixin, admin.ModelAdmin):
         if not trial.pk or not trial.criteria_suggestions:
             return "—"
         pending = sum(1 for s in trial.criteria_suggestions if s.get("status") == "pending")
-        return format_html('<a href="{}">Review {} suggestions ({} pending)</a>',
-                           reverse("admin:trials_trial_suggestions", args=[trial.pk]),
+        return format_html('<a href="{}">Review {} suggestions ({} pending) in the criteria builder</a>',
+                           reverse("admin:trials_trial_criteria_builder", args=[trial.pk]),
                            len(trial.criteria_suggestions), pending)
 
     def save_related(self, request, form, formsets, change):
@@ -330,40 +323,6 @@ class TrialAdmin(CriteriaBuilderMixin, admin.ModelAdmin):
             self.message_user(request, f"Queued {queued} re-import(s); see Import runs for the result.")
         if lost:
             self.message_user(request, f"No file known for: {', '.join(lost[:20])}", level=messages.WARNING)
-
-    def suggestions_view(self, request, pk):
-        if not self.has_change_permission(request):
-            raise PermissionDenied
-        trial = get_object_or_404(Trial, pk=pk)
-        errors = []
-        if request.method == "POST":
-            accepted, rejected = {}, []
-            for index, _suggestion in enumerate(trial.criteria_suggestions or []):
-                decision = request.POST.get(f"decision-{index}", "")
-                if decision == "accept":
-                    try:
-                        accepted[index] = json.loads(request.POST.get(f"rule-{index}", ""))
-                    except ValueError as exc:
-                        errors.append(f"suggestion {index}: not JSON ({exc})")
-                elif decision == "reject":
-                    rejected.append(index)
-            if not errors:
-                try:
-                    services.decide_suggestions(trial=trial, accepted=accepted, rejected=rejected)
-                except ValueError as exc:
-                    errors = exc.args[0] if isinstance(exc.args[0], list) else [str(exc)]
-                else:
-                    if accepted and trial.source == Trial.Source.CTGOV:
-                        # Curated criteria: remember what the registry said, to show what changes after.
-                        Trial.objects.filter(pk=trial.pk).update(curated_registry_snapshot=trial.registry_snapshot())
-                    self.message_user(request, f"{len(accepted)} accepted, {len(rejected)} rejected.")
-                    return redirect("admin:trials_trial_suggestions", pk=trial.pk)
-        rows = [{"index": i, **s, "rule_json": json.dumps(s.get("accepted_rule") or s["rule"])}
-                for i, s in enumerate(trial.criteria_suggestions or [])]
-        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "trial": trial,
-                   "original": trial, "rows": rows, "errors": errors, "title": f"Suggested criteria: {trial.ref}",
-                   "criteria_json": json.dumps(trial.criteria, indent=1) if trial.criteria else ""}
-        return TemplateResponse(request, "admin/trials/trial/suggestions.html", context)
 
 
 def _short(value):

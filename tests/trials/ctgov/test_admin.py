@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
+from trials import services
 from trials.models import ImportRun, Trial
 
 
@@ -31,45 +32,11 @@ def test_an_admin_upload_is_imported_in_the_background_and_its_result_shown(
     assert "malformed minimum age" in page
 
 
-def test_accepting_an_edited_suggestion_puts_it_in_the_criteria_and_rematches(
-        client, admin_user, imported_lung_trial, django_capture_on_commit_callbacks):
-    client.force_login(admin_user)
-    url = reverse("admin:trials_trial_suggestions", args=[imported_lung_trial.pk])
-    suggestions = imported_lung_trial.criteria_suggestions
-    ecog = next(i for i, s in enumerate(suggestions) if s["kind"] == "ecog")
-    pregnancy = next(i for i, s in enumerate(suggestions) if s["kind"] == "pregnancy")
-    assert "ECOG performance status 0-1" in client.get(url).content.decode()
-
-    with django_capture_on_commit_callbacks() as callbacks:
-        client.post(url, {f"decision-{ecog}": "accept", f"rule-{ecog}": json.dumps({"ecog": {"max": 2}}),
-                          f"decision-{pregnancy}": "reject", f"rule-{pregnancy}": "{}"})
-
-    trial = Trial.objects.get(pk=imported_lung_trial.pk)
-    assert trial.criteria == {"all": [{"ecog": {"max": 2}}]}
-    assert trial.curated_registry_snapshot["eligibility_text"] == imported_lung_trial.eligibility_text
-    assert trial.criteria_suggestions[ecog]["status"] == "accepted"
-    assert trial.criteria_suggestions[pregnancy]["status"] == "rejected"
-    assert len(callbacks) == 1  # the re-match
-
-
-def test_an_invalid_edited_rule_is_refused_and_nothing_changes(client, admin_user, imported_lung_trial):
-    client.force_login(admin_user)
-    url = reverse("admin:trials_trial_suggestions", args=[imported_lung_trial.pk])
-
-    response = client.post(url, {"decision-0": "accept", "rule-0": json.dumps({"ecog": {"max": 9}})})
-
-    assert response.status_code == 200
-    assert "suggestion 0:" in response.content.decode()
-    assert Trial.objects.get(pk=imported_lung_trial.pk).criteria is None
-
-
 def test_an_accepted_suggestion_survives_a_reimport_of_a_newer_record(client, admin_user, study_copy):
     call_command("import_ctgov", str(study_copy), "--no-progress")
     trial = Trial.objects.get(ref="NCT90000001")
     ecog = next(i for i, s in enumerate(trial.criteria_suggestions) if s["kind"] == "ecog")
-    client.force_login(admin_user)
-    client.post(reverse("admin:trials_trial_suggestions", args=[trial.pk]),
-                {f"decision-{ecog}": "accept", f"rule-{ecog}": json.dumps({"ecog": {"max": 1}})})
+    services.decide_suggestions(trial=trial, accepted={ecog: {"ecog": {"max": 1}}}, by=admin_user)
     record = json.loads(study_copy.read_text())
     record["derivedSection"]["miscInfoModule"]["versionHolder"] = "2026-07-01"
     study_copy.write_text(json.dumps(record))
