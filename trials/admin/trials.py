@@ -1,21 +1,18 @@
+"""Trials: the list, curation apart from the registry, status confirmation, team adoption, re-imports."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from . import services, tasks
-from .builder.admin import CriteriaBuilderMixin
-from .models import ImportRun, RoutingRule, Site, Trial, TrialTeam, comma_list
-from .services import trial_matching_inputs_changed
-
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+from .. import services, tasks
+from ..builder.admin import CriteriaBuilderMixin
+from ..models import Site, Trial, TrialTeam
+from ..services import trial_matching_inputs_changed
 
 
 class SiteInline(admin.TabularInline):
@@ -336,110 +333,3 @@ class AssignTeamForm(forms.Form):
     team = forms.ModelChoiceField(TrialTeam.objects.all(), empty_label=None)
 
 
-class ImportUploadForm(forms.Form):
-    file = forms.FileField(help_text="API v2 JSON (study, array, API page, JSON Lines; .gz too) or legacy XML "
-                                     "(.xml or .tar.gz of them).")
-    force = forms.BooleanField(required=False, help_text="Re-apply records even when unchanged.")
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("Files up to 200 MB; import larger ones with manage.py import_ctgov.")
-        return upload
-
-
-@admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "filename", "state", "created_by", "counts", "finished_at"]
-    list_filter = ["state"]
-    readonly_fields = ["filename", "source_path", "only_refs", "force", "state", "created_by", "created_at",
-                       "started_at", "finished_at", "report_block"]
-    fields = readonly_fields
-
-    @admin.display(description="result")
-    def counts(self, run):
-        s = run.summary or {}
-        if not s:
-            return "—"
-        return (f"read {s.get('read', 0)}, created {s.get('created', 0)}, updated {s.get('updated', 0)}, "
-                f"unchanged {s.get('unchanged', 0)}, skipped {s.get('skipped', 0)}")
-
-    @admin.display(description="report")
-    def report_block(self, run):
-        return format_html("<pre style='white-space: pre-wrap'>{}</pre>", run.report or "Not finished yet.")
-
-    def has_change_permission(self, request, obj=None):
-        return False if obj is not None else super().has_change_permission(request, obj)
-
-    def add_view(self, request, form_url="", extra_context=None):
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        form = ImportUploadForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            run = tasks.start_import_run(filename=upload.name, payload=upload.read(),
-                                            force=form.cleaned_data["force"], user=request.user)
-            self.message_user(request, f"Import of {upload.name} queued; this page shows its result when done.")
-            return redirect("admin:trials_importrun_change", run.pk)
-        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
-                   "title": "Import trials from ClinicalTrials.gov"}
-        return TemplateResponse(request, "admin/trials/importrun/upload.html", context)
-
-
-class CommaListField(forms.CharField):
-    """A list typed as "a, b, c"."""
-
-    def prepare_value(self, value):
-        return ", ".join(value) if isinstance(value, list) else value
-
-    def to_python(self, value):
-        return comma_list(value)
-
-
-class RoutingRuleForm(forms.ModelForm):
-    condition_codes = CommaListField(help_text="Vocabulary codes, comma-separated, e.g. onc:LUNG, onc:BREAST; a code "
-                                               "covers everything below it.")
-    states = CommaListField(required=False, help_text="Only trials with a site in one of these states, as the "
-                                                      "registry writes them (Texas, New York); empty for any.")
-    cities = CommaListField(required=False, help_text="Only trials with a site in one of these cities; empty for "
-                                                      "any.")
-
-    class Meta:
-        model = RoutingRule
-        fields = ["condition_codes", "states", "cities", "priority"]
-
-
-class RoutingRuleInline(admin.TabularInline):
-    model = RoutingRule
-    form = RoutingRuleForm
-    extra = 1
-
-
-@admin.register(TrialTeam)
-class TrialTeamAdmin(admin.ModelAdmin):
-    list_display = ["name", "digest_email", "member_count", "trial_count", "rule_count"]
-    search_fields = ["name"]
-    filter_horizontal = ["members"]
-    inlines = [RoutingRuleInline]
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if any(formset.has_changed() for formset in formsets):
-            changed = services.route_trials()
-            self.message_user(request, f"Routing rules applied: {changed} trial(s) changed team.")
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        services.route_trials()  # its routed trials go to another team's rules, or to none
-
-    @admin.display(description="routing rules")
-    def rule_count(self, team):
-        return team.routing_rules.count()
-
-    @admin.display(description="members")
-    def member_count(self, team):
-        return team.members.count()
-
-    @admin.display(description="trials")
-    def trial_count(self, team):
-        return team.trials.count()
