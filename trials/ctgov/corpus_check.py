@@ -93,6 +93,23 @@ def manifest_areas(data_dir) -> dict[str, set[str]]:
     return areas
 
 
+def route(trial, code) -> str:
+    """How the registry record gave a trial one of its codes: "keyword" (never allowed: a keyword is no condition,
+    or a source we do not know), "generic" (a bare generic word read as any cancer because the record says it
+    enrols any), "listing" (a listed condition, a MeSH descriptor or ancestor), "curated" (an admin's code)."""
+    sources = trial.registry_condition_sources or {}
+    if code not in sources and code in (trial.curated_condition_codes or []):
+        return "curated"
+    source = sources.get(code, "")
+    said = source.split(": ", 1)[-1].casefold()
+    keywords = {k.casefold() for k in trial.keywords or []}
+    listed = {c.casefold() for c in trial.conditions or []}
+    if not source.startswith(SOURCE_PREFIXES) or (said in keywords and said not in listed
+                                                  and not source.startswith("MeSH")):
+        return "keyword"
+    return "generic" if source.startswith("generic word") else "listing"
+
+
 def expand(codes, groups):
     return [c for code in codes for c in (groups.get(code) or [code])]
 
@@ -130,12 +147,8 @@ def check_conditions(trials, data_dir, failures):
                     covered[scope][area] += 1
         if trial.overall_status == "RECRUITING" and areas & {"oncology", "mental_health", "pain"}:
             unmapped_terms.update(trial.unmapped_conditions)
-        keywords = {k.casefold() for k in trial.keywords or []}
-        listed = {c.casefold() for c in trial.conditions or []}
         for code, source in (trial.registry_condition_sources or {}).items():
-            said = source.split(": ", 1)[-1].casefold()
-            if not source.startswith(SOURCE_PREFIXES) or (said in keywords and said not in listed
-                                                          and not source.startswith("MeSH")):
+            if route(trial, code) == "keyword":
                 keyword_codes.append(f"{trial.ref} {code} from {source!r}")
     figures = {}
     for scope in ("recruiting", "all"):
