@@ -33,7 +33,8 @@ def match_trial(trial_id, trigger=Trigger.TRIAL_CHANGED):
 
 @shared_task(**RETRY)
 def sweep(include_aged=False):
-    """Re-queue whatever is stale (DESIGN.md, matching step 4)."""
+    """Re-queue whatever is stale (DESIGN.md, matching step 4), trials whose recruiting status went unconfirmed
+    since their last match included."""
     patient_ids = services.stale_patient_ids(include_aged=include_aged)
     trial_ids = services.stale_trial_ids()
     for patient_id in patient_ids:

@@ -145,6 +145,13 @@ class TrialQuerySet(models.QuerySet):
         return self.filter(overall_status=Trial.Status.RECRUITING).exclude(
             status_checked_on__gte=status_fresh_since(today))
 
+    def unconfirmed_since_matched(self, today=None):
+        """Recruiting trials whose status went unconfirmed after their last trial-wide match: matched while the
+        verification was under 12 months old, which it no longer is. Nothing else changes about them."""
+        fresh_until = models.ExpressionWrapper(models.F("status_checked_on") + timedelta(days=STATUS_FRESH_DAYS),
+                                               output_field=models.DateField())
+        return self.recruiting_not_confirmed(today).filter(matched_at__date__lte=fresh_until)
+
     def for_user(self, user):
         if user.is_superuser:
             return self

@@ -2,7 +2,7 @@
 
 import logging
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.conf import settings
@@ -64,12 +64,21 @@ class _SiteRow:
 
 
 class _PreparedTrial:
-    """A trial's rule tree and located sites, built once per run rather than once per patient."""
+    """A trial's rule tree and located sites, built once per run rather than once per patient.
 
-    def __init__(self, trial, sites):
+    A trial not recruiting on the day of the run (closed, or its "recruiting" unconfirmed for 12 months) has no
+    site taking patients: its matches are marked not eligible ("No recruiting site"), rows and history kept, until
+    it recruits again.
+    """
+
+    def __init__(self, trial, sites, today):
         self.pk = trial.pk
+        if not trial.is_recruiting(today):
+            sites = [replace(site, status=Trial.Status.UNKNOWN) for site in sites]
         self.rule = trial.rule(sites=sites)
         self.located = trial.site_locations(sites)
+        if not trial.is_recruiting(today) and not self.located:
+            self.rule = {"all": [*self.rule["all"], {"travel": True}]}  # no located site to say so
 
 
 def _sites_of(trial_ids):
@@ -83,12 +92,13 @@ def _sites_of(trial_ids):
     return sites
 
 
-def _prepare(trial_ids, sites):
-    """Prepared trials for these ids, given their sites (_sites_of)."""
+def _prepare(trial_ids, sites, today=None):
+    """Prepared trials for these ids, given their sites (_sites_of), as of today."""
+    today = today or timezone.localdate()
     prepared = []
     for start in range(0, len(trial_ids), BATCH_SIZE):
         trials = Trial.objects.filter(pk__in=trial_ids[start:start + BATCH_SIZE]).only(*TRIAL_FIELDS).order_by("pk")
-        prepared += [_PreparedTrial(trial, sites.get(trial.pk, [])) for trial in trials]
+        prepared += [_PreparedTrial(trial, sites.get(trial.pk, []), today) for trial in trials]
     return prepared
 
 
@@ -201,7 +211,7 @@ def candidate_trials(patient, today):
     box = travel_box(patient)
     if box is not None:
         trial_ids = [pk for pk in trial_ids if pk in already or _within(sites.get(pk, []), box)]
-    return _prepare(trial_ids, sites)
+    return _prepare(trial_ids, sites, today)
 
 
 def travel_box(patient):
@@ -303,7 +313,7 @@ def match_trial(trial_id, *, trigger=Trigger.TRIAL_CHANGED, today=None, chunk_si
     trial = Trial.objects.filter(pk=trial_id).only(*TRIAL_FIELDS).first()
     if trial is None:
         return RunResult(skipped_reason="no such trial")
-    (prepared,) = _prepare([trial.pk], _sites_of([trial.pk]))
+    (prepared,) = _prepare([trial.pk], _sites_of([trial.pk]), today)
     # A plain query, not a server-side cursor: PostgreSQL plans a cursor for its first rows, and over the
     # consent subqueries that plan can take minutes to reach them all.
     ids = list(candidate_patients(trial, today).order_by("pk").values_list("pk", flat=True))

@@ -40,9 +40,10 @@ def stale_patient_ids(**options):
     return list(stale_patients(**options).order_by("pk").values_list("pk", flat=True))
 
 
-def stale_trial_ids():
-    """Trials whose matching inputs changed after their last trial-wide match."""
-    return list(
-        Trial.objects.filter(Q(matched_at__isnull=True) | Q(matched_at__lt=models.F("criteria_changed_at")))
-        .values_list("pk", flat=True)
-    )
+def stale_trial_ids(today=None):
+    """Trials whose matching inputs changed after their last trial-wide match, and those whose "recruiting" went
+    unconfirmed since (verified over 12 months ago): a trial that merely ages changes nothing else, yet its
+    matches must be marked, as the run marks those of a trial that is not recruiting."""
+    changed = Trial.objects.filter(Q(matched_at__isnull=True) | Q(matched_at__lt=models.F("criteria_changed_at")))
+    went_stale = Trial.objects.unconfirmed_since_matched(today or timezone.localdate())
+    return sorted(set(changed.values_list("pk", flat=True)) | set(went_stale.values_list("pk", flat=True)))

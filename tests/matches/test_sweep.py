@@ -1,15 +1,16 @@
 """The periodic sweep finds stale patients and trials; a trial edited in the admin is re-matched."""
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
 
 from intake.services import update_answers
-from matches import services
-from matches.models import Match, Verdict
+from matches import services, tasks
+from matches.models import Match, Status, Verdict
 from tests.conftest import TODAY, make_patient, sign
+from trials.models import Trial
 from trials.services import trial_matching_inputs_changed
 
 
@@ -110,3 +111,60 @@ def test_editing_a_trials_criteria_in_the_admin_re_matches_its_patients(
     assert match.evaluated_at >= before
     lung_trial.refresh_from_db()
     assert lung_trial.matched_at >= lung_trial.criteria_changed_at
+
+
+def _matched_while_fresh(trial, patient, coordinator, today):
+    """The trial verified 300 days before today; the patient matched, and a coordinator at work on the match."""
+    Trial.objects.filter(pk=trial.pk).update(status_checked_on=today - timedelta(days=300))
+    sign(patient)
+    services.match_patient(patient.pk, today=today)
+    services.match_trial(trial.pk, today=today)
+    match = Match.objects.get()
+    assert match.verdict == Verdict.ELIGIBLE
+    match.move_to(Status.REVIEWING, by=coordinator)
+    return match
+
+
+def _move_clock(monkeypatch, day):
+    now = timezone.now() + (day - timezone.localdate())
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: day)
+
+
+def test_a_trial_whose_recruiting_goes_unconfirmed_is_stale_once_until_matched_again(
+    lung_trial, lung_patient, onc_coordinator, monkeypatch
+):
+    today = timezone.localdate()
+    _matched_while_fresh(lung_trial, lung_patient, onc_coordinator, today)
+    assert services.stale_trial_ids(today=today) == []
+
+    a_hundred_days_on = today + timedelta(days=100)  # 400 days after the registry last verified it
+    assert services.stale_trial_ids(today=a_hundred_days_on) == [lung_trial.pk]
+    _move_clock(monkeypatch, a_hundred_days_on)
+    services.match_trial(lung_trial.pk)
+    assert services.stale_trial_ids() == []
+
+
+def test_the_sweep_marks_the_matches_of_a_trial_that_merely_aged_as_not_recruiting_and_keeps_them(
+    lung_trial, lung_patient, onc_coordinator, monkeypatch
+):
+    today = timezone.localdate()
+    match = _matched_while_fresh(lung_trial, lung_patient, onc_coordinator, today)
+    a_hundred_days_on = today + timedelta(days=100)
+    _move_clock(monkeypatch, a_hundred_days_on)
+
+    assert tasks.sweep() == {"patients": 0, "trials": 1}
+
+    match.refresh_from_db()
+    assert Match.objects.count() == 1
+    assert (match.verdict, match.status) == (Verdict.NOT_ELIGIBLE, Status.REVIEWING)
+    assert [r["coordinator"] for r in match.reason_sentences() if r["outcome"] == "not_met"] == ["No recruiting site"]
+    assert match.events.count() == 2  # created, then the coordinator's move: the sweep wrote no event
+    assert tasks.sweep() == {"patients": 0, "trials": 0}
+
+    lung_trial.refresh_from_db()
+    lung_trial.note_status_check(a_hundred_days_on)  # a re-import (or an admin) confirms it again
+    lung_trial.save()
+    services.match_trial(lung_trial.pk, today=a_hundred_days_on)
+    match.refresh_from_db()
+    assert (match.verdict, match.status) == (Verdict.ELIGIBLE, Status.REVIEWING)

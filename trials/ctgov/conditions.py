@@ -1,17 +1,20 @@
 """A registry record's conditions → our vocabulary's codes. Pure Python: no Django, no database.
 
-Where a code can come from, strongest first:
-1. the registry's own MeSH descriptors (API v2 `conditionBrowseModule.meshes`, by descriptor id; legacy XML
-   `condition_browse/mesh_term`, by term), through our table `trials/vocab/mesh.json`;
-2. the listed condition strings, split on ";" and read against a lexicon of our labels and synonyms (English and
-   Spanish), the MeSH table's terms, the ICD-10-CM names of our mental-health and pain codes (package
-   simple-icd-10-cm) and, when the operator gives the file, the OncoTree release's names;
-3. the record's MeSH ancestors (API v2 only), which can only name a family (a myeloid leukemia) never a root.
+What a record says, read together (ConditionMapper.map numbers the steps):
+- its listed condition strings, split on ";" and read by trials/ctgov/lexicon.py against our labels and synonyms
+  (English and Spanish), our MeSH table's terms (`trials/vocab/mesh.json`), the ICD-10-CM names of our
+  mental-health and pain codes (package simple-icd-10-cm) and, when the operator gives the file, OncoTree's names;
+- its titles, in fragments: they say which kind a group word ("Leukemia") means and which of two nested listed
+  conditions the trial is about, never a condition of their own;
+- the registry's MeSH descriptors (API v2 `conditionBrowseModule.meshes`, by descriptor id; legacy XML
+  `condition_browse/mesh_term`, by term), when they read the listing or the titles: the registry derives them from
+  the keywords too;
+- its MeSH ancestors (API v2 only), which can only name a family (a myeloid leukemia), never a root.
 
-Keywords are never read. A generic word ("Tumor", "Neoplasms", "Cancer") names no condition: alone, it maps to any
-cancer (or any solid tumour) only when the record says it enrols any cancer (a phase 1 "advanced solid tumors"
-study, a basket study); otherwise the record is left unmapped and its wording listed for review. The most specific
-codes win: a group word ("Leukemia") gives way to the kind of leukemia the record names elsewhere.
+Keywords are never read as conditions. A generic word ("Tumor", "Neoplasms", "Cancer") names no condition: alone, it
+maps to any cancer (or any solid tumour) only when the record says it enrols any cancer (a phase 1 "advanced solid
+tumors" study, a basket study); otherwise the record is left unmapped and its wording listed for review. A study of
+healthy volunteers maps to nothing. The most specific codes win.
 """
 
 from __future__ import annotations
@@ -23,49 +26,12 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from trials.vocabulary import VOCAB_DIR, Vocabulary, fold, load_vocabulary
+from trials.vocabulary import VOCAB_DIR, Vocabulary, load_vocabulary
+
+from .lexicon import TITLE_WINDOW, Lexicon, title_fragments
 
 ROOTS = ("onc:TISSUE", "psy:MH", "pain:CHRONIC")
 AREAS = ("oncology", "mental_health", "pain", "other")
-_STOPWORDS = frozenset("and or of the in with for to a an on by & at as from due".split())
-# One spelling per word, so "Leukaemia, Myeloid, Acute" and "acute myeloid leukemia" are the same words.
-_CANONICAL = {
-    "leukaemia": "leukemia", "leukemias": "leukemia", "leucemia": "leukemia", "tumour": "cancer", "tumor": "cancer",
-    "carcinoma": "cancer", "neoplasm": "cancer", "neoplasia": "cancer", "malignancy": "cancer",
-    "malignancie": "cancer", "cancer": "cancer", "cáncer": "cancer", "myelogenous": "myeloid", "myelocytic": "myeloid",
-    "haematologic": "hematologic", "hematological": "hematologic", "haematological": "hematologic",
-    "oesophageal": "esophageal", "paediatric": "pediatric", "anaemia": "anemia", "malignant": "",
-    "disorder": "disorder", "diseases": "disease", "lymphomas": "lymphoma",
-}
-_MIN_SINGLE_WORD = 6  # shorter single words (and abbreviations) only count when they are the whole wording
-
-
-def words(text: str) -> tuple[str, ...]:
-    """Folded, canonical, singular words without stopwords; "non-small" and "non small" both become "nonsmall"."""
-    text = fold(text).replace("'s", "").replace("’s", "")
-    tokens = re.findall(r"[a-z0-9+]+", text)
-    out: list[str] = []
-    joined_non = False
-    for token in tokens:
-        if token in ("non", "no") and not joined_non:
-            joined_non = True
-            continue
-        if len(token) > 4 and token.endswith("s") and not token.endswith(("ss", "us", "is", "ous")):
-            token = token[:-1]
-        token = _CANONICAL.get(token, token)
-        if joined_non:
-            token, joined_non = "non" + token, False
-        if token and token not in _STOPWORDS:
-            out.append(token)
-    return tuple(out)
-
-
-@dataclass(frozen=True)
-class Entry:
-    codes: tuple[str, ...]
-    generic: bool = False
-    refine: bool = False  # a group word: a more specific code of the record inside the group replaces it
-    source: str = ""
 
 
 @dataclass
@@ -75,129 +41,21 @@ class MappedConditions:
     via: dict[str, str] = field(default_factory=dict)  # code -> what gave it (for the admin and the summary)
 
 
-class Lexicon:
-    """Condition wordings → entries, looked up whole or by the largest sets of words a wording contains."""
+_VOLUNTEERS = re.compile(r"\b(?:in|of|from|among|using)\s+(?:healthy|asymptomatic|normal)\s+(?:\w+\s+)?"
+                         r"(?:volunteers?|subjects?|participants?|individuals?)\b", re.I)
+_PATIENTS = re.compile(r"\bpatients?\b|\bwith\b", re.I)
 
-    def __init__(self, vocab: Vocabulary, terms: dict, *, oncotree_names=(), icd_names=()):
-        self.vocab = vocab
-        self._exact: dict[tuple[str, ...], Entry] = {}
-        self._by_word: dict[str, list[tuple[frozenset, Entry]]] = {}
-        self.qualifiers = sorted((words(q) for q in terms["qualifiers"]), key=len, reverse=True)
-        self.evidence = [" ".join(words(e)) for e in terms["any_cancer_evidence"]]
-        solid = tuple(c.code for c in vocab.conditions.values()
-                      if c.parent == "onc:TISSUE" and c.code not in ("onc:LYMPH", "onc:MYELOID"))
-        self.solid = solid
-        for text in terms["generic"]:
-            self.add(text, Entry((), generic=True, source="generic word"))
-        for group in terms["groups"]:
-            codes = solid if group["codes"] == "solid tissues" else tuple(group["codes"])
-            unknown = [c for c in codes if c not in vocab.conditions]
-            if unknown:
-                raise ValueError(f"registry_terms.json group {group['terms'][0]!r}: unknown codes {unknown}")
-            for text in group["terms"]:
-                self.add(text, Entry(codes, refine=group["refine"], source=f"group {group['terms'][0]}"))
-        for entry in vocab.mesh.values():
-            self.add(entry.term, Entry(entry.codes, generic=entry.generic, refine=len(entry.codes) > 1,
-                                       source=f"MeSH {entry.term}"))
-        for c in vocab.conditions.values():
-            if c.kind == "other":
-                continue  # comorbidities a trial may exclude (HIV, diabetes…), never what a trial is about
-            for lang in ("en", "es"):
-                for text in (c.labels[lang], *c.synonyms[lang]):
-                    self.add(text, Entry((c.code,), source=f"vocabulary {c.code}"))
-        for text, code, source in (*icd_names, *oncotree_names):
-            self.add(text, Entry((code,), source=source))
 
-    def mesh(self, descriptor_id, term) -> Entry | None:
-        """Our table's reading of a MeSH descriptor (by id, or by term for legacy records), or None."""
-        found = self.vocab.mesh_entry(descriptor_id, term)
-        if found is None:
-            return None
-        return Entry(found.codes, generic=found.generic, refine=len(found.codes) > 1, source=f"MeSH {found.term}")
+def _volunteers_only(titles) -> bool:
+    """The titles say the study enrols healthy or asymptomatic volunteers and name no patients."""
+    return any(_VOLUNTEERS.search(t) for t in titles) and not any(_PATIENTS.search(t) for t in titles)
 
-    def add(self, text: str, entry: Entry) -> None:
-        key = words(text)
-        if not key or key in self._exact:
-            return  # the first reading of a wording wins: the table's, then our labels, then the official names
-        self._exact[key] = entry
-        short = len(key) == 1 and (len(key[0]) < _MIN_SINGLE_WORD or text.strip().isupper())
-        if not short:
-            bag = frozenset(key)
-            for word in bag:
-                self._by_word.setdefault(word, []).append((bag, entry))
 
-    def strip_qualifiers(self, key: tuple[str, ...]) -> tuple[str, ...]:
-        """Drop words that qualify a condition (relapsed, adult, stage IV…): they are criteria, not conditions."""
-        out = list(key)
-        for qualifier in self.qualifiers:
-            n = len(qualifier)
-            i = 0
-            while i + n <= len(out):
-                if tuple(out[i:i + n]) == qualifier:
-                    del out[i:i + n]
-                else:
-                    i += 1
-        stages = re.compile(r"^(stage|grade|v\d+|[0iv]+[abc]?\d?|[1-4][abc]?)$")
-        # "stage iiia", "grade 2", "ajcc v8": the word after stage/grade goes with it
-        cleaned, skip = [], False
-        for word in out:
-            if skip:
-                skip = False
-                if stages.match(word):
-                    continue
-            if word in ("stage", "grade"):
-                skip = True
-                continue
-            if re.fullmatch(r"v\d+", word):
-                continue
-            cleaned.append(word)
-        return tuple(cleaned)
-
-    def lookup(self, text: str) -> list[Entry]:
-        """The entries a wording means: its whole (qualifiers stripped), else the largest word sets inside it.
-        A benign tumour is no cancer."""
-        entries = self._lookup(words(text))
-        if "benign" in words(text):
-            entries = [e for e in entries if not any(c.startswith("onc:") for c in e.codes)]
-        return entries
-
-    def _lookup(self, key: tuple[str, ...]) -> list[Entry]:
-        if key in self._exact:
-            return [self._exact[key]]
-        key = self.strip_qualifiers(key)
-        if not key:
-            return []
-        if key in self._exact:
-            return [self._exact[key]]
-        bag = frozenset(key)
-        found: dict[frozenset, Entry] = {}
-        for word in bag:
-            for words_of_entry, entry in self._by_word.get(word, ()):
-                if words_of_entry <= bag:
-                    found[words_of_entry] = entry
-        largest = [found[w] for w in found if not any(w < other for other in found)]
-        named = {c for e in largest if not e.refine for c in e.codes}
-        # two readings of one wording ("Lung Non-Small Cell Squamous Carcinoma"): the narrower one
-        return [e for e in largest
-                if e.refine or not all(any(self.vocab.is_a(n, c) and n != c for n in named) for c in e.codes)]
-
-    def ending(self, text: str) -> list[Entry]:
-        """The entry the last words of a wording name exactly ("Cohesin-Mutated AML" → AML), or nothing."""
-        key = self.strip_qualifiers(words(text))
-        if key in self._exact:
-            return []  # the whole wording is known: lookup() has it
-        for start in range(1, len(key)):
-            if key[start:] in self._exact:
-                return [self._exact[key[start:]]]
-        return []
-
-    def enrols_any_cancer(self, texts) -> str | None:
-        """"solid" or "any" when the record's wording says it takes any (solid) cancer; None otherwise."""
-        said = " " + " ".join(" ".join(words(t)) for t in texts) + " "
-        hits = [e for e in self.evidence if f" {e} " in said]
-        if not hits:
-            return None
-        return "solid" if any("solid" in e for e in hits) else "any"
+def _restates_keyword(lexicon: Lexicon, term, keywords) -> bool:
+    """A descriptor whose words are a keyword's, or the other way round: the registry derived it from the keyword."""
+    content = lexicon.content(term)
+    pieces = [p for k in keywords for p in k.split(";")]
+    return any((said := lexicon.content(p)) and (said <= content or content <= said) for p in pieces)
 
 
 def _icd_names(vocab: Vocabulary):
@@ -213,8 +71,8 @@ def _icd_names(vocab: Vocabulary):
 
     owners: dict[str, list[str]] = {}
     for c in vocab.conditions.values():
-        if c.kind == "other":
-            continue
+        if c.kind not in ("mental_health", "pain"):
+            continue  # cancers have OncoTree's names; ICD-10-CM's would only reach the nearest broad code
         for code in c.icd10cm:
             if icd.is_valid_item(code) and not icd.is_chapter_or_block(code):
                 owners.setdefault(code, []).append(c.code)
@@ -267,17 +125,33 @@ class ConditionMapper:
         stamp = "|".join(f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in files)
         return f"{stamp}|oncotree:{Path(self.oncotree_path).name}"
 
-    def map(self, conditions, meshes=(), ancestors=(), *, titles=()) -> MappedConditions:
+    def map(self, conditions, meshes=(), ancestors=(), *, titles=(), keywords=()) -> MappedConditions:
         """conditions: listed strings; meshes / ancestors: (descriptor id or None, term); titles: the record's
-        brief and official titles, read only to tell whether a generic word means any cancer."""
+        brief and official titles; keywords: read only to tell a descriptor derived from a keyword.
+
+        1. Each listed condition, split on ";", is read against the lexicon.
+        2. The titles are read in fragments ("... in AML and MDS"): they narrow a group word the listing left broad,
+           tell which of two nested listed conditions the trial is about, and support MeSH descriptors.
+        3. A MeSH descriptor counts only when it reads what the listing or the titles say, narrows what they
+           name, or is all there is and restates no keyword: the registry derives descriptors from the keywords
+           too, and a keyword is never a condition ("Migraine" beside "Cluster headache"; "Somatoform Disorders"
+           beside pelvic pain; "Spinal Cord Neoplasms" for a spine device's "Spinal Tumor").
+        4. A group word gives way to the listing's own narrower codes, else to what the title names inside it,
+           else to the MeSH descriptors inside it.
+        5. A generic word alone means any (solid) cancer only when the record says it enrols any.
+        """
         vocab = self.vocab
-        specific: dict[str, str] = {}  # code -> what gave it
-        listed: set[str] = set()  # codes a listed condition gave (MeSH adds broader ones a listing would not)
-        groups: list[tuple[tuple[str, ...], str]] = []
+        if _volunteers_only(titles):
+            # Healthy or asymptomatic volunteers: the conditions are what the study looks at, not what they have.
+            return MappedConditions(codes=[], unmapped=list(conditions), via={})
+        listed: dict[str, str] = {}  # code -> what gave it, from the listed conditions
+        from_mesh: dict[str, str] = {}
+        groups: list[tuple[tuple[str, ...], str, bool]] = []  # (members, what, from the listing)
         generic_seen = []
         unmapped = []
+        read_words = []  # the words of each listed condition that was read
 
-        def take(entries, what, from_listing=False) -> bool:
+        def take(entries, what, into) -> bool:
             named = False
             for entry in entries:
                 if entry.generic:
@@ -285,36 +159,63 @@ class ConditionMapper:
                     continue
                 named = True
                 if entry.refine:
-                    groups.append((entry.codes, what))
+                    groups.append((entry.codes, what, into is listed))
                     continue
                 for code in entry.codes:
-                    specific.setdefault(code, what)
-                    if from_listing:
-                        listed.add(code)
+                    into.setdefault(code, what)
             return named
 
         for text in conditions:
             pieces = [p for p in re.split(r"\s*;\s*", text) if p.strip()]
-            named = [take(self.lexicon.lookup(piece), f"condition: {text}", True) for piece in pieces]
+            named = [take(self.lexicon.lookup(piece), f"condition: {text}", listed) for piece in pieces]
             if not any(named):
                 unmapped.append(text)
+            else:
+                read_words.append(self.lexicon.content(text))
+        title_named, title_readings = self._title_reading(titles)
+        said = self.lexicon.stems([*conditions, *titles])
+        listing_read = bool(listed or groups or generic_seen)
+        dropped_mesh = False
+        worded = set()  # codes of descriptors whose words the record uses
         for descriptor_id, term in meshes:
             entry = self.lexicon.mesh(descriptor_id, term)
-            take([entry] if entry else self.lexicon.lookup(term), f"MeSH: {term}")
-        if not specific and not groups:
+            entries = [entry] if entry else self.lexicon.lookup(term)
+            support = self._mesh_support(term, entries, said, listed, groups, title_named)
+            if support is None and (listing_read or _restates_keyword(self.lexicon, term, keywords)):
+                dropped_mesh = True
+                continue
+            if any(e.refine for e in entries) and any(self.lexicon.content(term) <= w for w in read_words):
+                continue  # a group word restating a listed condition read ("Lymphoma" for "Lymphoblastic lymphoma")
+            take(entries, f"MeSH: {term}", from_mesh)
+            if support == "words":
+                worded.update(c for e in entries if not e.refine for c in e.codes)
+        if not listed and not from_mesh and not groups and not dropped_mesh:
             # Ancestors are the weakest evidence: a family, when nothing else names the condition.
             for descriptor_id, term in ancestors:
                 entry = self.lexicon.mesh(descriptor_id, term)
                 if entry and not entry.generic and not set(entry.codes) & set(ROOTS):
-                    take([entry], f"MeSH ancestor: {term}")
-        codes = dict(specific)
-        for members, what in self._narrowest_groups(groups):
-            # "Leukemia" beside "acute myeloid leukemia": the record says which; else its title may
-            if any(vocab.is_a(c, m) for c in specific for m in members):
-                continue
-            narrower = self._title_refinement(members, titles)
-            for code in narrower or members:
-                codes.setdefault(code, f"{what} (title: {titles[0]})" if narrower else what)
+                    take([entry], f"MeSH ancestor: {term}", from_mesh)
+
+        codes = dict(listed)
+        narrowed = []  # (cover, codes) of groups the title narrowed
+        for members, what in self._narrowest_groups([(m, w) for m, w, _ in groups]):
+            cover = set().union(*(vocab.descendants(m) for m in members))
+            if any(c in cover for c in listed):
+                continue  # "Leukemia" beside "acute myeloid leukemia": the listing says which
+            narrower = self._title_refinement(members, what.split(": ", 1)[-1], title_named, title_readings)
+            if narrower:
+                narrowed.append((cover, narrower))
+                for code in narrower:
+                    codes.setdefault(code, f"{what} (title: {titles[0]})")
+            elif not any(c in cover for c in from_mesh):
+                for code in members:
+                    codes.setdefault(code, what)
+        for code, what in from_mesh.items():
+            # Inside a group, the title's words beat an indexer's reading the record's words do not carry ("B cell
+            # leukemias", title "... for ALL": not the CLL of "Leukemia, Lymphocytic, Chronic, B-Cell")
+            if code in worded or not any(code in cover and not any(vocab.is_a(code, n) for n in narrower)
+                                         for cover, narrower in narrowed):
+                codes.setdefault(code, what)
         if not codes and generic_seen:
             scope = self.lexicon.enrols_any_cancer([*conditions, *titles])
             for code in {"solid": self.lexicon.solid, "any": ("onc:TISSUE",)}.get(scope, ()):
@@ -322,43 +223,110 @@ class ConditionMapper:
         if codes:
             # A generic word beside a named condition says nothing more: nothing to review.
             unmapped = [t for t in unmapped if f"condition: {t}" not in generic_seen]
+        specific = [c for c in codes if c in listed or c in from_mesh]
 
         def hidden(code):
             """A broader code gives way to a named narrower one when MeSH alone added it (MeSH lists "Lung
-            Neoplasms" beside every NSCLC) or it is only an organ ("Stage II Lung Cancer" beside NSCLC). Two
-            listed conditions both stay ("B-cell lymphomas" and "CLL"); a group's members hide nothing."""
+            Neoplasms" beside every NSCLC), it is only an organ ("Stage II Lung Cancer" beside NSCLC) or the title
+            names only the narrower one ("Non-Hodgkin lymphoma" beside "Lymphomatoid granulomatosis", the title's
+            subject). Otherwise two listed conditions both stay ("B-cell lymphomas" and "CLL"); a group's members
+            hide nothing."""
+            narrower = [o for o in specific if o != code and vocab.is_a(o, code)]
             if code in listed and vocab.depth(code) > 1:
-                return False
-            return any(other != code and vocab.is_a(other, code) for other in specific)
+                return bool(narrower) and self._title_names_only(narrower, code, title_named)
+            return bool(narrower)
 
         kept = [c for c in codes if not hidden(c)]
         return MappedConditions(codes=kept, unmapped=unmapped, via={c: codes[c] for c in kept})
 
-    def _title_refinement(self, members, titles) -> list[str]:
-        """What the title names inside a group word the conditions left broad ("Leukemia"; title: "... in AML and
-        MDS"): its codes inside the group and, once one is, its other codes of the same area. Empty if none."""
+    def _mesh_support(self, term, entries, said, listed, groups, title_named) -> str | None:
+        """"words" when a descriptor's words are the listing's or the titles' (spelled their way or not; one word
+        of four or more may differ: "Lymphoma, Large B-Cell, Diffuse" for "Diffuse large cell lymphoma"),
+        "narrows" when it narrows what the listing or the titles name (a kind of leukemia inside "Leukemia"):
+        narrowing lets fewer patients in, never others. None otherwise: it may come from elsewhere."""
+        vocab = self.vocab
+        content = self.lexicon.content(term)
+        if len(content - said) <= (len(content) - 1) // 3:
+            return "words"
+        # what the listing names is the anchor; a broader title code or group word it already narrowed is not
+        anchors = [*listed, *(t for t in title_named if not any(vocab.is_a(c, t) for c in listed))]
+        covers = set()
+        for members, _, from_listing in groups:
+            cover = set().union(*(vocab.descendants(m) for m in members))
+            if from_listing and not cover & set(listed):
+                covers |= cover
+        narrows = any(c in covers or any(vocab.is_a(c, a) for a in anchors) for e in entries for c in e.codes)
+        return "narrows" if narrows else None
+
+    def _title_names_only(self, narrower, broader, title_named) -> bool:
+        """True when the titles name one of the narrower codes and nothing else under the broader one."""
+        vocab = self.vocab
+        under = [t for t in title_named if vocab.is_a(t, broader)]
+        return bool(under) and all(any(vocab.is_a(t, n) for n in narrower) for t in under)
+
+    def _title_reading(self, titles) -> tuple[list[str], list[tuple[tuple[str, ...], frozenset]]]:
+        """(codes named, [(codes, words of the fragment naming them)]) read from the titles fragment by fragment:
+        a title's words scattered far apart ("CAR-T cells ... lymphoblastic leukemia") name nothing together."""
+        named: list[str] = []
+        readings: list[tuple[tuple[str, ...], frozenset]] = []
+        for title in titles:
+            extended = set()
+            for fragment, alone in title_fragments(title):
+                if alone is not None and (alone in extended or self.lexicon.lookup(alone, window=TITLE_WINDOW)):
+                    continue  # "Non-Hodgkin's lymphoma or acute leukemia": the lymphoma needs no "leukemia"
+                entries = [e for e in self.lexicon.lookup(fragment, window=TITLE_WINDOW) if e.codes]
+                if alone is not None and entries:
+                    extended.add(alone)
+                # else the name its last words make ("Cohesin-Mutated AML")
+                entries = entries or [e for e in self.lexicon.ending(fragment) if e.codes]
+                fragment_words = frozenset(self.lexicon.content(fragment))
+                for codes in self._one_thing([e.codes for e in entries if e.refine]):
+                    readings.append((codes, fragment_words))
+                for entry in entries:
+                    if not entry.refine:
+                        readings.append((entry.codes, fragment_words))
+                        named += [c for c in entry.codes if c not in named]
+        return named, readings
+
+    def _one_thing(self, groups) -> list[tuple[str, ...]]:
+        """Group words read in one fragment, with no "and" or "or" between them, name what they have in common
+        ("Philadelphia chromosome-positive acute lymphoblastic leukemia": the Ph-positive leukemias that are ALL,
+        B-ALL), when they have something in common."""
+        vocab = self.vocab
+        if len(groups) < 2:
+            return groups
+        covers = [set().union(*(vocab.descendants(c) for c in g)) for g in groups]
+        common = set.intersection(*covers)
+        members = [c for g in groups for c in g if c in common]
+        return [tuple(dict.fromkeys(members))] if members else groups
+
+    def _title_refinement(self, members, wording, title_named, title_readings) -> list[str]:
+        """What the titles name inside a group word the conditions left broad ("Leukemia"; title: "... in AML and
+        MDS"): its codes inside the group and, once one is, its other codes of the same area; else the members it
+        shares with a title fragment that speaks of the same thing (a word in common with the group's wording:
+        "B cell leukemias"; title: "... acute lymphoblastic leukemia": B-ALL, but not "... and lymphoma"), both
+        when the titles say both ("... chronic myelogenous or acute leukemia"). Empty if they say nothing
+        narrower."""
         vocab = self.vocab
         cover = set().union(*(vocab.descendants(m) for m in members))
         area = {vocab.conditions[m].kind for m in members}
-        named: list[str] = []  # named conditions
-        grouped: list[str] = []  # members of narrower group words, used when no named condition falls inside
-        for title in titles:
-            # fragments, not the whole title: its words scattered far apart ("CAR-T cells ... lymphoblastic
-            # leukemia") would read as conditions it does not name
-            fragments = [*re.split(r"[,:;()/]|\s(?:with|in|for|of|and|or|versus|vs\.?|after|plus)\s", title,
-                                          flags=re.I)]
-            for fragment in fragments:
-                for entry in self.lexicon.lookup(fragment or "") + self.lexicon.ending(fragment or ""):
-                    if entry.generic:
-                        continue
-                    if entry.refine and not set().union(*(vocab.descendants(c) for c in entry.codes)) < cover:
-                        continue
-                    found = grouped if entry.refine else named
-                    found += [c for c in entry.codes if c not in found and vocab.conditions[c].kind in area]
-        for candidates in (named, grouped):
-            if any(c in cover for c in candidates):
-                return [c for c in candidates if not any(o != c and vocab.is_a(o, c) for o in candidates)]
-        return []
+        found: list[str] = []
+        if any(c in cover for c in title_named):
+            found = [c for c in title_named if vocab.conditions[c].kind in area]
+        said = self.lexicon.content(wording)
+        for codes, fragment_words in title_readings:
+            if not fragment_words & said:
+                continue
+            common = [m for m in members if any(vocab.is_a(m, t) for t in codes)]
+            common += [t for t in codes if t in cover and t not in common]
+            if not common and said <= fragment_words and len(codes) > 1 and all(
+                    vocab.conditions[c].kind in area for c in codes):
+                # the title's kind of it that our tree files elsewhere ("Lymphoma"; title: "... lymphoblastic
+                # lymphoma", which is B- or T-lymphoblastic leukemia/lymphoma)
+                common = list(codes)
+            if common and set(common) != set(members):
+                found += [c for c in common if c not in found]
+        return found
 
     def _narrowest_groups(self, groups):
         """Of nested group words ("Leukemia", "Acute lymphoblastic leukemia") only the narrowest speaks."""

@@ -7,11 +7,11 @@ profiles.
         # exit status 1 on a crash, an unexplained skip, a rule error, a condition target missed
 
 Condition targets (issue 14): of the trials the registry lists as recruiting in oncology, mental health and chronic
-pain, at least 90% mapped to a code of their area; of the hand-labelled samples (tests/trials/ctgov/labels/
-conditions.json, three samples, each reported apart) at least 90% mapped to a code at least as specific as the
-label (equal or a descendant, nothing broader or elsewhere, every label code reached); no code that came from a
-keyword. A trial's area is read from its wording and from the corpus manifest's own triage, independently of our
-mapping, so an unmapped trial still counts against us.
+pain, at least 90% mapped to a code of their area; of the hand-labelled samples together (tests/trials/ctgov/labels/
+conditions.json; each sample is also reported apart, the last one drawn being the held-out figure) at least 90%
+mapped to a code at least as specific as the label (equal or a descendant, nothing broader or elsewhere, every label
+code reached); no code that came from a keyword. A trial's area is read from its wording and from the corpus
+manifest's own triage, independently of our mapping, so an unmapped trial still counts against us.
 """
 
 from __future__ import annotations
@@ -93,6 +93,23 @@ def manifest_areas(data_dir) -> dict[str, set[str]]:
     return areas
 
 
+def route(trial, code) -> str:
+    """How the registry record gave a trial one of its codes: "keyword" (never allowed: a keyword is no condition,
+    or a source we do not know), "generic" (a bare generic word read as any cancer because the record says it
+    enrols any), "listing" (a listed condition, a MeSH descriptor or ancestor), "curated" (an admin's code)."""
+    sources = trial.registry_condition_sources or {}
+    if code not in sources and code in (trial.curated_condition_codes or []):
+        return "curated"
+    source = sources.get(code, "")
+    said = source.split(": ", 1)[-1].casefold()
+    keywords = {k.casefold() for k in trial.keywords or []}
+    listed = {c.casefold() for c in trial.conditions or []}
+    if not source.startswith(SOURCE_PREFIXES) or (said in keywords and said not in listed
+                                                  and not source.startswith("MeSH")):
+        return "keyword"
+    return "generic" if source.startswith("generic word") else "listing"
+
+
 def expand(codes, groups):
     return [c for code in codes for c in (groups.get(code) or [code])]
 
@@ -130,12 +147,8 @@ def check_conditions(trials, data_dir, failures):
                     covered[scope][area] += 1
         if trial.overall_status == "RECRUITING" and areas & {"oncology", "mental_health", "pain"}:
             unmapped_terms.update(trial.unmapped_conditions)
-        keywords = {k.casefold() for k in trial.keywords or []}
-        listed = {c.casefold() for c in trial.conditions or []}
         for code, source in (trial.registry_condition_sources or {}).items():
-            said = source.split(": ", 1)[-1].casefold()
-            if not source.startswith(SOURCE_PREFIXES) or (said in keywords and said not in listed
-                                                          and not source.startswith("MeSH")):
+            if route(trial, code) == "keyword":
                 keyword_codes.append(f"{trial.ref} {code} from {source!r}")
     figures = {}
     for scope in ("recruiting", "all"):
@@ -151,7 +164,7 @@ def check_conditions(trials, data_dir, failures):
           + "; ".join(f"{k} ({v})" for k, v in unmapped_terms.most_common(20)))
     labels = json.loads(LABELS.read_text(encoding="utf-8"))
     passed_all = total_all = 0
-    for name in ("labels", "held_out", "third"):
+    for name in [k for k in labels if k not in ("about", "groups")]:
         sample = labels[name]
         specific = covers = both = 0
         for ref, label in sample.items():
@@ -164,13 +177,16 @@ def check_conditions(trials, data_dir, failures):
             both += is_specific and does_cover
             if not (is_specific and does_cover):
                 print(f"  {name} differs: {ref}: mapped {by_ref[ref] or 'nothing'}, label {label}")
-        print(f"labelled sample {name!r} ({len(sample)} recruiting trials): {both} mapped at least as specifically "
+        print(f"labelled sample {name!r} ({len(sample)} trials): {both} mapped at least as specifically "
               f"as the label and covering it ({100 * both / len(sample):.1f}%); nothing broader or elsewhere "
               f"{specific}; every label code covered {covers}")
         figures[f"labelled_{name}"] = {"trials": len(sample), "as_specific_and_covering": both,
                                        "as_specific": specific, "covering": covers}
         passed_all += both
         total_all += len(sample)
+    print(f"labelled samples together ({total_all} trials): {passed_all} mapped at least as specifically as the "
+          f"label and covering it ({100 * passed_all / total_all:.1f}%)")
+    figures["labelled_all"] = {"trials": total_all, "as_specific_and_covering": passed_all}
     if passed_all / total_all < TARGET:
         failures.append(f"labelled trials as specific as their labels: {100 * passed_all / total_all:.1f}% "
                         f"< {100 * TARGET:.0f}%")

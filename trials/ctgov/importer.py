@@ -31,7 +31,7 @@ from .readers import V2, RawRecord
 log = logging.getLogger(__name__)
 
 # Bump when the mapping changes what a record becomes: every record then counts as changed once.
-IMPORTER_VERSION = "ctgov-import-2"
+IMPORTER_VERSION = "ctgov-import-3"
 CREATED, UPDATED, UNCHANGED, SKIPPED = "created", "updated", "unchanged", "skipped"
 
 

@@ -122,15 +122,16 @@ def parse_date(text) -> date | None:
     return None
 
 
-def map_conditions(conditions, meshes=(), ancestors=(), *, titles=(), mapper=None):
-    """(codes, unmapped listed conditions) of a record; see trials/ctgov/conditions.py. Keywords are not read."""
-    mapped = (mapper or default_mapper()).map(conditions, meshes, ancestors, titles=titles)
+def map_conditions(conditions, meshes=(), ancestors=(), *, titles=(), keywords=(), mapper=None):
+    """(codes, unmapped listed conditions) of a record; see trials/ctgov/conditions.py. Keywords are never read as
+    conditions, only to tell the MeSH descriptors derived from them."""
+    mapped = (mapper or default_mapper()).map(conditions, meshes, ancestors, titles=titles, keywords=keywords)
     return mapped.codes, mapped.unmapped
 
 
 def _finish(study: StudyData, criteria_text: str, mapper=None) -> StudyData:
     mapped = (mapper or default_mapper()).map(study.conditions, study.meshes, study.mesh_ancestors,
-                                              titles=(study.title, study.official_title))
+                                              titles=(study.title, study.official_title), keywords=study.keywords)
     study.condition_codes, study.unmapped_conditions = mapped.codes, mapped.unmapped
     study.condition_sources = mapped.via
     if (study.min_age_years is not None and study.max_age_years is not None

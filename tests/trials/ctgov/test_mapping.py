@@ -164,3 +164,75 @@ def test_a_comorbidity_code_is_never_a_trials_condition():
     mapped = ConditionMapper(load_vocabulary()).map(["Type 2 Diabetes Mellitus", "Diabetes"])
 
     assert (mapped.codes, mapped.unmapped) == ([], ["Type 2 Diabetes Mellitus", "Diabetes"])
+
+
+def test_a_mesh_descriptor_the_registry_derived_from_a_keyword_is_not_a_condition():
+    # ClinicalTrials.gov derives descriptors from the keywords too: "Migraine" beside cluster headache is one
+    found = codes("Cluster Headache", meshes=[("D003027", "Cluster Headache"), ("D008881", "Migraine Disorders")])
+    assert found == {"pain:CLUSTER"}
+    assert codes("Healthy", meshes=[(None, "Depression")]) == {"psy:DEPRESSIVE"}  # all there is, and no keyword said it
+    assert set(map_conditions(["Healthy"], [(None, "Depression")], keywords=["Depression"])[0]) == set()
+
+
+def test_a_mesh_descriptor_the_record_does_not_say_is_left_out():
+    found = codes("Chronic Pelvic Pain Syndrome", "Interstitial Cystitis", meshes=[(None, "Somatoform Disorders")])
+    assert found == {"pain:CHRONIC"}
+    assert codes("Anal Cancer", meshes=[(None, "Anus Neoplasms")]) == {"onc:BOWEL"}  # anal: anus
+
+
+@pytest.mark.parametrize("conditions, meshes, title, expected", [
+    (["B Cell Leukemias"], [("D015448", "Leukemia, Lymphocytic, Chronic, B-Cell")],
+     "CD22 Redirected T Cells in Children With Acute Lymphoblastic Leukemia", {"onc:BLL"}),
+    (["Leukemia", "Lymphoma"], [], "CAR T Cells Targeting CD19 Positive Malignant B-cell Derived Leukemia and Lymphoma",
+     {"onc:BLL", "onc:CLLSLL", "onc:HCL", "onc:BPLL", "onc:MBN"}),
+    (["Leukemia"], [], "Chemotherapy in Patients With Chronic Myelogenous or Acute Leukemia",
+     {"onc:CML", "onc:AML", "onc:ALAL", "onc:BLL", "onc:TLL"}),
+    (["Acute Leukemia"], [], "Imatinib for Philadelphia Chromosome-positive Acute Lymphoblastic Leukemia", {"onc:BLL"}),
+    (["Leukemia", "Lymphoma"], [], "Drug X for Relapsed Non-Hodgkin's Lymphoma or Acute Lymphocytic Leukemia",
+     {"onc:NHL", "onc:BLL", "onc:TLL"}),
+    (["Prolymphocytic Leukemia", "T-cell Leukemia"], [], "Observatory of Prolymphocytic Leukemia T", {"onc:TPLL"}),
+])
+def test_a_title_says_which_kind_a_group_word_means_before_an_indexer_does(conditions, meshes, title, expected):
+    assert codes(*conditions, meshes=meshes, titles=[title]) == expected
+
+
+def test_a_listed_broader_condition_gives_way_when_the_title_names_only_the_narrower():
+    found = codes("B Cell Lymphoma", "Follicular Lymphoma",
+                  titles=["Vaccination of Follicular Lymphomas With Tumor-Derived Idiotype"])
+    assert found == {"onc:FL"}
+    both = codes("B Cell Lymphoma", "Chronic Lymphocytic Leukemia", titles=["Drug Y in B-cell Lymphomas and CLL"])
+    assert both == {"onc:MBN", "onc:CLLSLL"}
+
+
+def test_a_typo_is_read_as_the_one_word_it_misspells_but_a_real_word_is_never_corrected():
+    assert codes("Pancretic Cancer") == {"onc:PANCREAS"}
+    assert codes("Myelodisplastic Syndrome") == {"onc:MDS"}
+    assert codes("Infection") == set()  # an English word, not a typo of anything
+
+
+@pytest.mark.parametrize("conditions, meshes", [
+    (["Pituitary Neoplasm"], [(None, "Pituitary Neoplasms")]),  # nearly all adenomas
+    (["Parathyroid Tumors"], [(None, "Parathyroid Neoplasms")]),
+    (["Graft-versus-leukemia"], []),  # an effect of a transplant, not a leukemia
+    # a spine device's indication: the registry's descriptor reads a spinal cord tumour into it
+    (["Spine Fracture", "Spinal Tumor"], [(None, "Spinal Cord Neoplasms")]),
+])
+def test_wordings_that_name_no_cancer_of_ours_map_to_nothing(conditions, meshes):
+    assert codes(*conditions, meshes=meshes) == set()
+
+
+def test_a_study_of_healthy_volunteers_is_about_no_patients_condition():
+    found, unmapped = map_conditions(["Osteoarthritis, Spine"], titles=["Radiographs in Asymptomatic Volunteers"])
+    assert (found, unmapped) == ([], ["Osteoarthritis, Spine"])
+    assert codes("Schizophrenia", titles=["Brain Imaging of Psychiatric Disorders and Healthy Volunteers"]) \
+        == {"psy:SCHIZO"}
+
+
+@pytest.mark.parametrize("condition, expected", [
+    ("Cannabis Use Disorder", {"psy:SUD"}), ("Premenstrual Dysphoric Disorder", {"psy:DEPRESSIVE"}),
+    ("Richter Transformation", {"onc:DLBCLNOS"}), ("Synovial Cell Cancer", {"onc:SOFT_TISSUE"}),
+    ("Carcinoma of Unknown Primary", {"onc:CUP"}), ("Post Partum Lumbopelvic Pain", {"pain:CHRONIC"}),
+    ("Ph-negative Acute Lymphoblastic Leukemia", {"onc:BLL", "onc:TLL"}),
+])
+def test_vocabulary_gaps_the_labelled_samples_showed(condition, expected):
+    assert codes(condition) == expected
