@@ -1,7 +1,6 @@
-import hashlib
-import html
+"""A trial: what the registry says, what an admin curated, its review state and its freshness."""
+
 import re
-import zoneinfo
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -11,120 +10,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .eligibility import SiteLocation, trial_rule, validate_criteria
-from .vocabulary import load_vocabulary
-
-
-def validate_time_zone(name):
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ValidationError(_("%(name)s is not a time zone name such as America/Chicago."), params={"name": name})
-
-
-class TrialTeamQuerySet(models.QuerySet):
-    def safety_team(self):
-        """The team named by settings.SAFETY_TEAM_NAME, which sees every patient flagged urgent; None without one."""
-        name = settings.SAFETY_TEAM_NAME
-        return self.filter(name=name).first() if name else None
-
-
-class TrialTeam(models.Model):
-    """The people who work one or more trials' matches. A coordinator sees only their teams' trials."""
-
-    name = models.CharField(max_length=200, unique=True)
-    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="trial_teams")
-    digest_email = models.EmailField(blank=True, help_text="Where the new-match digest goes; members if empty.")
-    # Every time the team's coordinators read (queue, match pages, exports, digest) is shown in this zone.
-    time_zone = models.CharField(
-        max_length=64, default="America/New_York", validators=[validate_time_zone],
-        help_text=_("Where the team works, as a time zone name (America/Chicago, America/Puerto_Rico)."),
-    )
-
-    objects = TrialTeamQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def is_staffed(self):
-        """Someone can sign in and see what this team sees."""
-        return self.members.filter(is_active=True).exists()
-
-
-def safety_team_is_staffed():
-    """True when urgent patients reach a person whatever they matched: a safety team with an active member.
-
-    Only then may a patient read that a coordinator will see their answers need prompt attention.
-    """
-    team = TrialTeam.objects.safety_team()
-    return team is not None and team.is_staffed()
-
-
-def comma_list(value):
-    return [part.strip() for part in str(value or "").split(",") if part.strip()]
-
-
-class RoutingRule(models.Model):
-    """A team owns the trials about these conditions, optionally only those with a site in these states or cities.
-
-    Rules give a trial its team on import and whenever the trial or a rule changes; a trial an admin assigned
-    to a team (adopted) keeps it whatever the rules say. When several teams' rules fit, the lowest priority
-    number wins, then the team's name.
-    """
-
-    team = models.ForeignKey(TrialTeam, on_delete=models.CASCADE, related_name="routing_rules")
-    condition_codes = models.JSONField(
-        default=list, help_text="Vocabulary codes, e.g. onc:LUNG; a code covers everything below it.")
-    states = models.JSONField(default=list, blank=True,
-                              help_text="Only trials with a site in one of these states (as the registry writes "
-                                        "them, e.g. Texas); empty for any.")
-    cities = models.JSONField(default=list, blank=True,
-                              help_text="Only trials with a site in one of these cities; empty for any.")
-    priority = models.PositiveSmallIntegerField(default=100, help_text="Lower first when several teams' rules fit.")
-
-    class Meta:
-        ordering = ["priority", "team__name", "pk"]
-
-    def __str__(self):
-        where = ", ".join([*self.states, *self.cities])
-        return f"{self.team}: {', '.join(self.condition_codes)}" + (f" in {where}" if where else "")
-
-    def clean(self):
-        vocabulary = load_vocabulary()
-        codes = self.condition_codes
-        if not isinstance(codes, list) or not codes or not all(isinstance(code, str) for code in codes):
-            raise ValidationError({"condition_codes": _("Give at least one condition code, e.g. onc:LUNG.")})
-        unknown = [code for code in codes if vocabulary.condition(code) is None]
-        if unknown:
-            raise ValidationError({"condition_codes": _("unknown condition code %(codes)s") % {
-                "codes": ", ".join(unknown)}})
-
-    def matching(self, trials):
-        """The trials of `trials` this rule gives to its team."""
-        vocabulary = load_vocabulary()
-        codes = set()
-        for code in self.condition_codes:
-            codes |= set(vocabulary.descendants(code)) | {code}
-        trials = trials.filter(pk__in=TrialCondition.objects.filter(code__in=sorted(codes)).values("trial_id"))
-        if self.states or self.cities:
-            sites = Site.objects.all()
-            if self.states:
-                sites = sites.filter(_any_iexact("state", self.states))
-            if self.cities:
-                sites = sites.filter(_any_iexact("city", self.cities))
-            trials = trials.filter(pk__in=sites.values("trial_id"))
-        return trials
-
-
-def _any_iexact(field, values):
-    condition = Q()
-    for value in values:
-        condition |= Q(**{f"{field}__iexact": value})
-    return condition
-
+from ..eligibility import SiteLocation, trial_rule, validate_criteria
+from ..vocabulary import load_vocabulary
+from .review import ItemReview, item_key, registry_text
 
 # A registry's "recruiting" is trusted for this long after it was last verified (or an admin confirmed it).
 STATUS_FRESH_DAYS = 365
@@ -180,28 +68,6 @@ class TrialQuerySet(models.QuerySet):
         if sex in ("female", "male"):
             qs = qs.filter(sex__in=[Trial.Sex.ALL, sex.upper()])
         return qs
-
-
-def registry_text(text):
-    """Registry text as people read it: the registry's backslash escapes (`\\<`, `\\&lt;`) and HTML entities
-    undone. Escaped again by the template like any other text."""
-    text = re.sub(r"\\([<>=*_\[\]#~^&+.()!-])", r"\1", str(text or ""))
-    return html.unescape(text).replace("\\\\", "\\")
-
-
-def item_key(section, text):
-    """A free-text eligibility item's identity across re-imports: its section and its words, spacing aside."""
-    normalized = f"{section}|{' '.join(str(text).split()).casefold()}"
-    return hashlib.sha256(normalized.encode()).hexdigest()[:16]
-
-
-class ItemReview(models.TextChoices):
-    """What became of one free-text eligibility item. An item with no decision is pending."""
-
-    PENDING = "pending", _("Pending review")
-    ACCEPTED = "accepted", _("Expressed as a rule")
-    SCREENING = "screening", _("Checked by the study team at screening")
-    NOT_CRITERION = "not_criterion", _("Not a criterion (a heading or a note)")
 
 
 class Trial(models.Model):
@@ -298,11 +164,10 @@ class Trial(models.Model):
     )
     contacts = models.JSONField(default=list, blank=True)
     team = models.ForeignKey(
-        TrialTeam, null=True, blank=True, on_delete=models.SET_NULL, related_name="trials",
+        "trials.TrialTeam", null=True, blank=True, on_delete=models.SET_NULL, related_name="trials",
         help_text="Choosing a team adopts the trial for it: routing rules then leave it alone. Empty lets the "
                   "teams' routing rules decide.")
-    # True when the team came from a routing rule (rules may change it); False when an admin chose it (adopted),
-    # which neither rules nor imports touch.
+    # True when a routing rule gave the team (rules may change it); False when an admin adopted it for a team.
     team_routed = models.BooleanField(default=False, editable=False)
     # How many free-text items there are and how many are pending, kept by trials.services with every change
     # to the trial's matching inputs, so matching reads two numbers rather than every item.
@@ -330,8 +195,7 @@ class Trial(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
-    # Bumped whenever anything the engine reads changes; the sweep re-matches trials whose
-    # criteria changed after their last match.
+    # Bumped whenever anything the engine reads changes; the sweep re-matches trials changed since their last match.
     criteria_changed_at = models.DateTimeField(default=timezone.now)
     matched_at = models.DateTimeField(null=True, blank=True)
 
@@ -534,63 +398,3 @@ class TrialCondition(models.Model):
 
     def __str__(self):
         return self.code
-
-
-class Site(models.Model):
-    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="sites")
-    facility = models.CharField(max_length=300)
-    city = models.CharField(max_length=120, blank=True)
-    state = models.CharField(max_length=120, blank=True)
-    postal_code = models.CharField(max_length=20, blank=True)
-    country = models.CharField(max_length=120, blank=True, default="United States")
-    latitude = models.FloatField(null=True, blank=True)
-    longitude = models.FloatField(null=True, blank=True)
-    status = models.CharField(max_length=30, choices=Trial.Status.choices, default=Trial.Status.RECRUITING)
-    contact_name = models.CharField(max_length=200, blank=True)
-    contact_phone = models.CharField(max_length=60, blank=True)
-    contact_email = models.EmailField(blank=True)
-
-    class Meta:
-        ordering = ["trial", "state", "city", "facility"]
-
-    def __str__(self):
-        place = ", ".join(part for part in (self.city, self.state) if part)
-        return f"{self.facility} ({place})" if place else self.facility
-
-    @property
-    def is_recruiting(self):
-        return self.status == Trial.Status.RECRUITING
-
-
-class ImportRun(models.Model):
-    """One ClinicalTrials.gov import started from the admin: the file, and what came of it.
-
-    The uploaded bytes live in the database, not on local disk, so a worker on any machine can run it.
-    """
-
-    class State(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
-
-    filename = models.CharField(max_length=255)
-    payload = models.BinaryField(null=True, editable=False)
-    source_path = models.CharField(
-        max_length=500, blank=True, help_text="A file on the server, for re-imports of trials imported by command."
-    )
-    only_refs = models.JSONField(default=list, blank=True, help_text="Import only these NCT ids (empty: all).")
-    force = models.BooleanField(default=False, help_text="Re-apply records even when unchanged.")
-    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED, db_index=True)
-    summary = models.JSONField(default=dict, blank=True)
-    report = models.TextField(blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    created_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"{self.filename} ({self.get_state_display()})"
