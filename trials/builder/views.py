@@ -10,24 +10,23 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy, ngettext
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from trials import services
-from trials.eligibility import LEAVES, validate_criteria
+from trials.eligibility import LEAVES
 from trials.models import ItemReview, Trial
 from trials.signals import criteria_preview
 
 from . import fields
-from .draft import GROUPS, JSON, Draft, fingerprint, json_error
+from .actions import Outcome, act
+from .draft import GROUPS, JSON, Draft
+from .lines import kind_title, line_label, line_numbers, problems, uses_select
 from .sentences import worded
 
 log = logging.getLogger(__name__)
@@ -36,19 +35,6 @@ TEMPLATE = "admin/trials/trial/criteria_builder.html"
 # Patients the preview evaluates at most, for each tree: the page is drawn again after every action, so the count
 # must stay a small part of it however many patients have consented.
 PREVIEW_LIMIT = 500
-
-
-@dataclass
-class Outcome:
-    """What one action did: the words announced, where the focus goes, and whether the draft was saved."""
-
-    status: str = ""
-    focus: str = ""
-    saved: bool = False
-    save_errors: list[str] = field(default_factory=list)
-    json_text: str | None = None  # the JSON view's text when it is not the draft's own (an edit not applied)
-    json_error: str = ""
-    json_note: str = ""
 
 
 def builder_view(model_admin, request, pk):
@@ -70,338 +56,6 @@ def builder_view(model_admin, request, pk):
     }
     return TemplateResponse(request, TEMPLATE, context)
 
-
-# -- actions -------------------------------------------------------------------------------------------------------
-
-def _number(text: str) -> int | None:
-    return int(text) if text.isdigit() else None
-
-
-def act(draft: Draft, data, user) -> Outcome:
-    """Apply the action of the button pressed (`op`, "verb:argument…") to the draft."""
-    op = data.get("op", "check")
-    verb, _sep, argument = op.partition(":")
-    outcome = Outcome(focus=data.get("focus", "") if verb == "check" else "")
-    shown, posted = _lines(data.get("json_shown", "")), _lines(data.get("json", ""))
-    json_edited = "json" in data and posted != shown
-    if json_edited and verb not in ("apply-json", "reset-json"):
-        outcome.json_text = data.get("json", "")
-        outcome.json_note = _("Your edits to the JSON are not applied yet: press “Apply the JSON” to use them, or "
-                              "“Undo JSON edits”.")
-    handler = ACTIONS.get(verb)
-    if handler is not None:
-        handler(draft, argument, data, outcome, user)
-    return outcome
-
-
-def _lines(text: str) -> str:
-    return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").strip().split("\n"))
-
-
-def _add(draft, argument, data, outcome, user):
-    kind = data.get(f"{argument}-_new", "")
-    node = draft.add(argument, kind)
-    if node is None:
-        outcome.status = _("Nothing was added: choose a rule or a group first.")
-        outcome.focus = f"{argument}-_new"
-        return
-    outcome.status = _("Added: %(what)s.") % {"what": fields.title(kind)}
-    outcome.focus = first_control(node)
-
-
-def _remove(draft, argument, data, outcome, user):
-    node, _parent = draft.find(argument)
-    parent = draft.remove(argument)
-    if parent is None:
-        return
-    outcome.status = _("Removed: %(what)s.") % {"what": fields.title(node.kind)}
-    outcome.focus = f"{parent.id}-_new"
-
-
-def _wrap(draft, argument, data, outcome, user):
-    wrapper = draft.wrap(argument)
-    if wrapper is not None:
-        outcome.status = _("Put inside a NOT: patients who meet it are now excluded.")
-        outcome.focus = f"line-{wrapper.id}"
-
-
-def _unwrap(draft, argument, data, outcome, user):
-    inner = draft.unwrap(argument)
-    if inner is not None:
-        outcome.status = _("The NOT was removed.")
-        outcome.focus = f"line-{inner.id}"
-
-
-def _accept(draft, argument, data, outcome, user, *, edit=False):
-    j = _number(argument)
-    line = draft.accept(j) if j is not None else None
-    if line is None:
-        return
-    index = (draft.trial.criteria_suggestions or [])[j].get("item")
-    number = draft.root.children.index(line) + 1
-    outcome.status = _("Suggestion accepted: rule %(number)s of the criteria now expresses it.") % {"number": number}
-    if edit:
-        outcome.status += " " + _("Set its values below.")
-        outcome.focus = first_control(line)
-    else:
-        outcome.focus = f"item-{index}" if isinstance(index, int) else f"line-{line.id}"
-
-
-def _edit(draft, argument, data, outcome, user):
-    _accept(draft, argument, data, outcome, user, edit=True)
-
-
-def _reject(draft, argument, data, outcome, user):
-    j = _number(argument)
-    if j is None or j not in draft.suggestion_states:
-        return
-    draft.reject(j)
-    index = (draft.trial.criteria_suggestions or [])[j].get("item")
-    outcome.status = _("Suggestion rejected; its item is still to be reviewed.")
-    outcome.focus = f"item-{index}" if isinstance(index, int) else "tb-items"
-
-
-def _reconsider(draft, argument, data, outcome, user):
-    j = _number(argument)
-    if j is None or j not in draft.suggestion_states:
-        return
-    draft.reconsider(j)
-    index = (draft.trial.criteria_suggestions or [])[j].get("item")
-    outcome.status = _("The suggestion is offered again.")
-    outcome.focus = f"item-{index}" if isinstance(index, int) else "tb-items"
-
-
-def _item_state(state):
-    def handler(draft, argument, data, outcome, user):
-        index = _number(argument)
-        if index is None or index not in draft.item_states:
-            return
-        draft.set_item(index, state)
-        outcome.status = _("Item %(number)s: %(state)s.") % {"number": index + 1, "state": ItemReview(state).label}
-        outcome.focus = f"item-{index}"
-
-    return handler
-
-
-def _write(draft, argument, data, outcome, user):
-    index = _number(argument)
-    kind = data.get(f"item-{argument}-_new", "")
-    line = draft.write(index, kind) if index is not None else None
-    if line is None:
-        outcome.status = _("Nothing was added: choose a rule first.")
-        outcome.focus = f"item-{argument}-_new"
-        return
-    outcome.status = _("Added rule %(number)s for item %(item)s: set its values.") % {
-        "number": len(draft.root.children), "item": index + 1}
-    outcome.focus = first_control(line)
-
-
-def _search(draft, argument, data, outcome, user):
-    node_id, _sep, name = argument.partition(":")
-    kind = _kind_of(draft, node_id)
-    if not kind or name not in {f.name for f in fields.leaf_form(kind).fields}:
-        return
-    outcome.focus = f"{node_id}-{name}-q"
-    results = fields.search_codes(kind, name, data.get(f"{node_id}-{name}-q", ""))
-    if results:
-        outcome.focus = f"{node_id}-{name}-add-0"
-    outcome.status = ngettext("%(n)s code found.", "%(n)s codes found.", len(results)) % {"n": len(results)}
-
-
-def _kind_of(draft, node_id):
-    node, _parent = draft.find(node_id)
-    return node.kind if node is not None and node.kind in LEAVES else ""
-
-
-def _codes(draft, node_id, name):
-    """The node's list of codes for this field (created when missing), or None."""
-    node, _parent = draft.find(node_id)
-    if node is None or node.kind not in LEAVES:
-        return None, None
-    if name == "value":
-        if not isinstance(node.spec, list):
-            node.spec = []
-        return node, node.spec
-    if not isinstance(node.spec, dict):
-        node.spec = {}
-    if not isinstance(node.spec.get(name), list):
-        node.spec[name] = []
-    return node, node.spec[name]
-
-
-def _add_code(draft, argument, data, outcome, user):
-    node_id, name, code = (argument.split(":", 2) + ["", ""])[:3]
-    kind = _kind_of(draft, node_id)
-    if not kind or name not in {f.name for f in fields.leaf_form(kind).fields if f.kind == "codes"}:
-        return
-    if code not in fields.code_pool(kind, name):
-        return
-    node, codes = _codes(draft, node_id, name)
-    if codes is None:
-        return
-    if code not in codes:
-        codes.append(code)
-    outcome.status = _("Added %(label)s.") % {"label": fields.code_label(code)}
-    outcome.focus = f"{node_id}-{name}-q"
-
-
-def _drop_code(draft, argument, data, outcome, user):
-    node_id, name, code = (argument.split(":", 2) + ["", ""])[:3]
-    node, codes = _codes(draft, node_id, name)
-    if codes is None or code not in codes:
-        return
-    codes.remove(code)
-    outcome.status = _("Removed %(label)s.") % {"label": fields.code_label(code)}
-    outcome.focus = f"{node_id}-{name}-q"
-
-
-def _apply_json(draft, argument, data, outcome, user):
-    text = data.get("json", "")
-    outcome.json_note = ""
-    if not text.strip():
-        draft.replace_tree(None)
-        outcome.status = _("The JSON was empty: the criteria are now empty.")
-        outcome.focus = "tb-tree"
-        return
-    problem = json_error(text)
-    if problem:
-        outcome.json_text, outcome.json_error = text, _("Not valid JSON, %(where)s. Nothing was applied.") % {
-            "where": problem}
-        outcome.status, outcome.focus = outcome.json_error, "tb-json"
-        return
-    draft.replace_tree(json.loads(text))
-    outcome.status = _("The JSON was applied to the criteria above.")
-    outcome.focus = "tb-tree"
-
-
-def _reset_json(draft, argument, data, outcome, user):
-    outcome.json_text, outcome.json_note = None, ""
-    outcome.status = _("JSON edits undone.")
-    outcome.focus = "tb-json"
-
-
-def _save(draft, argument, data, outcome, user):
-    if outcome.json_note:
-        outcome.save_errors = [outcome.json_note]
-    else:
-        outcome.save_errors = [f"{problem['where']}: {problem['message']}" for problem in problems(draft)[1]]
-    if outcome.save_errors:
-        outcome.status, outcome.focus = _("Not saved: fix the problems listed first."), "tb-errors"
-        return
-    accepted, rejected, reopened, items = draft.decisions()
-    try:
-        with transaction.atomic():
-            current = Trial.objects.select_for_update().get(pk=draft.trial.pk)
-            if fingerprint(current) != draft.base:
-                # Someone saved meanwhile: keep this draft on screen; a second press saves it over theirs.
-                draft.base = fingerprint(current)
-                outcome.save_errors = [_("Someone else saved this trial's criteria or reviews while you were "
-                                         "editing. Your draft is kept here, not saved: press Save again to replace "
-                                         "their changes with yours, or reload the page to start from theirs.")]
-                outcome.status, outcome.focus = outcome.save_errors[0], "tb-errors"
-                return
-            services.decide_suggestions(trial=current, accepted=accepted, rejected=rejected, reopened=reopened,
-                                        criteria=draft.criteria(), items=items, by=user)
-    except ValueError as error:
-        outcome.save_errors = list(error.args[0]) if isinstance(error.args[0], list) else [str(error)]
-        outcome.status, outcome.focus = _("Not saved: fix the problems listed first."), "tb-errors"
-        return
-    outcome.saved = True
-    outcome.status = _("Criteria and reviews saved. The trial is being matched again with them.")
-
-
-ACTIONS = {
-    "add": _add, "remove": _remove, "wrap": _wrap, "unwrap": _unwrap, "accept": _accept, "edit": _edit,
-    "reject": _reject, "reconsider": _reconsider, "screening": _item_state(ItemReview.SCREENING),
-    "not-criterion": _item_state(ItemReview.NOT_CRITERION), "pending": _item_state(ItemReview.PENDING),
-    "write": _write, "search": _search, "add-code": _add_code, "drop-code": _drop_code,
-    "apply-json": _apply_json, "reset-json": _reset_json, "save": _save,
-}
-
-
-# -- checking ------------------------------------------------------------------------------------------------------
-
-def problems(draft: Draft):
-    """({node id: [message]}, [{"anchor", "where", "message"}]): validate_rule's messages, each at the deepest
-    line whose path it names, plus lines that are empty groups or not JSON."""
-    by_node: dict[str, list[str]] = {}
-    numbers = line_numbers(draft)
-    placed = []  # (path, node id) deepest first
-    quiet = set()  # paths whose engine message would only repeat ours
-    for node, _parent, path, _negated in draft.walk():
-        placed.append((path, node.id))
-        if node.is_group and node is not draft.root and not node.children:
-            by_node.setdefault(node.id, []).append(_("This group is empty: add a rule to it, or remove it."))
-            quiet.add(f"{path}.{node.kind}" if path else node.kind)
-        if node.kind == JSON and json_error(node.text):
-            by_node.setdefault(node.id, []).append(_("Not valid JSON, %(where)s.") % {"where": json_error(node.text)})
-            quiet.add(path)
-    placed.sort(key=lambda pair: len(pair[0]), reverse=True)
-    tree = draft.root.rule() if draft.root.children else None  # the paths the lines were given
-    for message in validate_criteria(tree) if tree is not None else []:
-        where = message.split(": ", 1)[0]
-        if where in quiet:
-            continue
-        node_id = next(node_id for path, node_id in placed
-                       if path == "" or where == path or where.startswith((f"{path}.", f"{path}[")))
-        by_node.setdefault(node_id, []).append(message)
-    summary = []
-    for node, _parent, _path, _negated in draft.walk():
-        for message in by_node.get(node.id, ()):
-            summary.append({"anchor": f"line-{node.id}", "where": line_label(node, numbers), "message": message})
-    return by_node, summary
-
-
-def line_numbers(draft: Draft) -> dict[str, str]:
-    """"1", "2", "2.1"…: how the page and the messages name each line."""
-    numbers = {}
-
-    def number(node, prefix):
-        for i, child in enumerate(node.children, start=1):
-            numbers[child.id] = f"{prefix}{i}"
-            number(child, f"{prefix}{i}.")
-
-    number(draft.root, "")
-    return numbers
-
-
-def line_label(node, numbers) -> str:
-    if node.id not in numbers:
-        return _("The criteria")
-    return _("Rule %(number)s (%(what)s)") % {"number": numbers[node.id], "what": _kind_title(node)}
-
-
-def _kind_title(node) -> str:
-    return _("JSON") if node.kind == JSON else fields.title(node.kind)
-
-
-def first_control(node) -> str:
-    """The id of the first thing to type into on a line (or its heading for a group)."""
-    if node.kind in LEAVES:
-        form = fields.leaf_form(node.kind)
-        if form.modes:
-            return f"{node.id}-mode-0"
-        field_ = next((f for f in form.fields if f.kind != "fixed"), None)
-        if field_ is None:
-            return f"line-{node.id}"
-        if field_.kind == "codes":
-            return f"{node.id}-{field_.name}-q"
-        if field_.kind in ("choices", "yes_no") or (field_.kind == "choice" and not uses_select(field_)):
-            return f"{node.id}-{field_.name}-0"
-        return f"{node.id}-{field_.name}"
-    if node.kind == JSON:
-        return f"{node.id}-json"
-    if node.kind == "not" and node.children:  # a full NOT: what is inside it
-        return first_control(node.children[0])
-    return f"{node.id}-_new"
-
-
-def uses_select(field_) -> bool:
-    """A long list of single choices (genes) is a select; a short one, radio buttons."""
-    return field_.kind == "choice" and len(field_.choices) > 6
-
-
-# -- the page ------------------------------------------------------------------------------------------------------
 
 def page(draft: Draft, outcome: Outcome, data) -> dict:
     by_node, summary = problems(draft)
@@ -448,7 +102,7 @@ def node_view(draft, node, parent, path, negated, numbers, by_node, data, today)
     number = numbers.get(node.id, "")
     view = {
         "id": node.id, "anchor": f"line-{node.id}", "kind": node.kind, "number": number,
-        "title": _kind_title(node), "label": line_label(node, numbers), "is_root": parent is None,
+        "title": kind_title(node), "label": line_label(node, numbers), "is_root": parent is None,
         "is_group": node.is_group, "is_json": node.kind == JSON, "negated": negated,
         "group_help": fields.GROUP_HELP.get(node.kind, ""), "errors": by_node.get(node.id, []),
         "hidden": [("node", node.id), (f"{node.id}-_kind", node.kind),
