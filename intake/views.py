@@ -1,4 +1,5 @@
-from django import forms
+from datetime import date
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,8 +27,6 @@ from .models import Patient, age_on
 from .services import submit_intake, update_answers
 
 PENDING_PATIENT_KEY = "intake.pending_patient_id"
-# Reads a birthday back from the stored about step, in any format that step accepts.
-STORED_BIRTH_DATE = forms.DateField(input_formats=["%Y-%m-%d", "%m/%d/%Y", "%d/%m/%Y"])
 
 # The patient sees four stages; the crisis page and the medicines check belong to "Your health".
 STAGES = [
@@ -105,12 +104,21 @@ class IntakeWizard(SessionWizardView):
         whose keyword arguments (get_form_kwargs) need this very value."""
         return (self.storage.get_step_data("about") or {}).get(f"about-{name}")
 
+    def process_step(self, form):
+        """The birthday is read once, where it is asked, and kept as a date: nothing later reads it again
+        from what was typed (switching language once turned 05/12 from May into December)."""
+        if self.steps.current == "about":
+            self.storage.extra_data = {**self.storage.extra_data,
+                                       "birth_date": form.cleaned_data["birth_date"].isoformat()}
+        return super().process_step(form)
+
+    def birth_date(self):
+        stored = self.storage.extra_data.get("birth_date")
+        return date.fromisoformat(stored) if stored else None
+
     def is_minor(self):
-        try:
-            birth_date = STORED_BIRTH_DATE.clean(self._stored_about("birth_date"))
-        except forms.ValidationError:
-            return False
-        return age_on(birth_date, timezone.localdate()) < ADULT_AGE_YEARS
+        birth_date = self.birth_date()
+        return birth_date is not None and age_on(birth_date, timezone.localdate()) < ADULT_AGE_YEARS
 
     def post(self, *args, **kwargs):
         """A posted step the wizard doesn't show now (a stale tab, a forged form) goes back to the current step."""
@@ -171,7 +179,7 @@ class IntakeWizard(SessionWizardView):
             full_name=about.cleaned_data["full_name"],
             email=about.cleaned_data["email"],
             phone=about.cleaned_data.get("phone", ""),
-            birth_date=about.cleaned_data["birth_date"],
+            birth_date=self.birth_date(),
             sex=about.cleaned_data["sex"],
             postal_code=about.cleaned_data["postal_code"],
             travel_radius_km=about.travel_radius_km(),

@@ -16,7 +16,8 @@ def wizard_post(client, step, data):
     return client.post(reverse("intake:wizard"), payload)
 
 
-ABOUT = {"full_name": "Lena Park", "email": "lena@example.com", "birth_date": "1972-06-15", "sex": "female",
+ABOUT = {"full_name": "Lena Park", "email": "lena@example.com", "birth_date_day": "15", "birth_date_month": "6",
+         "birth_date_year": "1972", "sex": "female",
          "postal_code": "77030", "travel_radius": ""}
 ONCOLOGY = {"stage": "IV", "metastatic": "yes", "ecog": "1", "prior_lines": "1", "pregnant": "no"}
 
@@ -80,15 +81,16 @@ def test_a_patient_who_signs_is_matched_and_seen_by_their_trials_coordinator(cli
 @pytest.mark.parametrize(
     "field, value, message",
     [
-        ("birth_date", "2099-01-01", "The date of birth cannot be in the future."),
-        ("birth_date", "1890-01-01", "more than 120 years ago"),
-        ("birth_date", "31/31/1970", "Enter a real date"),
+        ("birth_date_year", "2099", "The date of birth cannot be in the future."),
+        ("birth_date_year", "1890", "more than 120 years ago"),
+        ("birth_date_day", "31", "Enter a real date"),
         ("postal_code", "7703", "Enter a 5-digit US ZIP code"),
         ("postal_code", "00000", "We could not find ZIP code 00000"),
     ],
 )
 def test_bad_answers_about_you_get_a_clear_message_and_save_nothing(client, field, value, message):
     client.get(reverse("intake:wizard"))
+    # 31 June does not exist; the other dates are real but impossible birthdays.
     response = wizard_post(client, "about", {**ABOUT, field: value})
     assert response.status_code == 200
     assert message in response.content.decode()

@@ -37,6 +37,7 @@ from .choices import (
     to_yes_no_unknown,
     yes_no_unknown,
 )
+from .fields import BirthDateField
 
 
 class WordedForm(forms.Form):
@@ -53,15 +54,6 @@ class WordedForm(forms.Form):
                     self.fields[name].label = label
 
 
-class BirthDateInput(forms.DateInput):
-    """A native date picker on phones; typing the date works where there is none."""
-
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
 class AboutForm(WordedForm):
     full_name = forms.CharField(label=_("Full name"), max_length=200,
                                 widget=forms.TextInput(attrs={"autocomplete": "name"}))
@@ -69,13 +61,9 @@ class AboutForm(WordedForm):
                              help_text=_("We send your private status link here. Emails never contain health details."))
     phone = forms.CharField(label=_("Phone (optional)"), max_length=40, required=False,
                             widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
-    birth_date = forms.DateField(
+    birth_date = BirthDateField(
         label=_("Date of birth"),
-        widget=BirthDateInput(attrs={"autocomplete": "bday"}),
-        input_formats=["%Y-%m-%d", "%m/%d/%Y"],
-        help_text=_("Pick the date or type it, for example 1975-04-23. If you are filling this in for a child, "
-                    "give the child's birthday."),
-        error_messages={"invalid": _("Enter a real date, for example 1975-04-23.")},
+        help_text=_("For example 23 April 1975. If you are filling this in for a child, give the child's birthday."),
     )
     sex = radio(_("Sex assigned at birth"), list(Patient.Sex.choices),
                 help_text=_("Many trials ask for this because medicines can act differently."))
@@ -95,12 +83,6 @@ class AboutForm(WordedForm):
         "sex": _("The child's sex assigned at birth"),
         "travel_radius": _("How far could you and the child travel to a trial site?"),
     }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if current_language() == "es":
-            # Spanish speakers write the day first: 03/04/1975 is the 3rd of April.
-            self.fields["birth_date"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
 
     def clean_birth_date(self):
         birth_date = self.cleaned_data["birth_date"]

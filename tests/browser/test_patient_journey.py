@@ -16,6 +16,12 @@ WORDS = {
 }
 
 
+def fill_birthday(page, year, month, day):
+    page.fill("#id_about-birth_date_0", str(day))
+    page.select_option("#id_about-birth_date_1", str(month))
+    page.fill("#id_about-birth_date_2", str(year))
+
+
 def next_step(page, words):
     page.get_by_role("button", name=words["next"], exact=True).click()
 
@@ -36,7 +42,7 @@ def test_a_patient_goes_from_the_landing_page_to_their_matches(live_server, open
 
     page.fill("#id_about-full_name", "Lena Park")
     page.fill("#id_about-email", "lena@example.com")
-    page.fill("#id_about-birth_date", "1972-06-15")
+    fill_birthday(page, 1972, 6, 15)
     page.check("#id_about-sex_0")
     page.fill("#id_about-postal_code", "77030")
     check_page(page, f"{name}-02-about")
@@ -84,7 +90,7 @@ def test_a_patient_with_thoughts_of_self_harm_sees_crisis_resources_before_going
     page.goto(live_server.url + "/intake/")
     page.fill("#id_about-full_name", "Sam Doe")
     page.fill("#id_about-email", "sam@example.com")
-    page.fill("#id_about-birth_date", "1980-02-10")
+    fill_birthday(page, 1980, 2, 10)
     page.check("#id_about-sex_1")
     page.fill("#id_about-postal_code", "60611")
     next_step(page, WORDS["en"])
@@ -121,7 +127,7 @@ def test_a_minor_is_handed_to_the_parent_or_guardian(live_server, open_page, che
     page.goto(live_server.url + "/intake/")
     page.fill("#id_about-full_name", "Kid Example")
     page.fill("#id_about-email", "parent@example.com")
-    page.fill("#id_about-birth_date", "2015-03-01")
+    fill_birthday(page, 2015, 3, 1)
     page.check("#id_about-sex_0")
     page.fill("#id_about-postal_code", "77030")
     next_step(page, WORDS["en"])
@@ -132,7 +138,7 @@ def test_a_minor_is_handed_to_the_parent_or_guardian(live_server, open_page, che
 def test_errors_are_summarised_with_links_that_move_to_each_field(live_server, open_page, check_page):
     page = open_page(375)
     page.goto(live_server.url + "/intake/")
-    page.fill("#id_about-birth_date", "2099-01-01")
+    fill_birthday(page, 2099, 1, 1)
     next_step(page, WORDS["en"])
     summary = page.locator("#error-summary")
     assert summary.is_visible()
@@ -174,8 +180,12 @@ def test_the_intake_can_be_walked_with_the_keyboard_alone(live_server, open_page
     for selector, text in (("#id_about-full_name", "Lena Park"), ("#id_about-email", "lena@example.com")):
         tab_to(page, selector)
         page.keyboard.type(text)
-    tab_to(page, "#id_about-birth_date")
-    page.keyboard.type("06151972")  # Chromium's date field takes the digits in its locale's order
+    tab_to(page, "#id_about-birth_date_0")
+    page.keyboard.type("15")
+    tab_to(page, "#id_about-birth_date_1")
+    page.keyboard.type("June")  # a closed list picks the month by its typed name
+    tab_to(page, "#id_about-birth_date_2")
+    page.keyboard.type("1972")
     tab_to(page, "#id_about-sex_0")
     page.keyboard.press("Space")
     tab_to(page, "#id_about-postal_code")

@@ -2,11 +2,16 @@ import pytest
 from django.urls import reverse
 
 WIZARD = "intake_wizard"
-ABOUT = {"full_name": "Lena Park", "email": "lena@example.com", "birth_date": "1972-06-15", "sex": "female",
-         "postal_code": "77030", "travel_radius": ""}
+ABOUT = {"full_name": "Lena Park", "email": "lena@example.com", "birth_date_day": "15", "birth_date_month": "6",
+         "birth_date_year": "1972", "sex": "female", "postal_code": "77030", "travel_radius": ""}
 ONCOLOGY = {"stage": "IV", "metastatic": "yes", "ecog": "1", "prior_lines": "1", "pregnant": "no"}
 PHQ9_GAD7_CALM = {**{f"phq9_{n}": "1" for n in range(1, 9)}, "phq9_9": "0", **{f"gad7_{n}": "1" for n in range(1, 8)}}
 MENTAL_HEALTH = {**PHQ9_GAD7_CALM, "medications": "", "antidepressant_trials": "2", "pregnant": "no"}
+
+
+def birthday(day):
+    """The about step's three birthday boxes for a date."""
+    return {"birth_date_day": str(day.day), "birth_date_month": str(day.month), "birth_date_year": str(day.year)}
 
 
 def wizard_post(client, step, data, **extra):

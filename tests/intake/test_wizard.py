@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from intake.models import Patient
 
-from .conftest import ABOUT, MENTAL_HEALTH, ONCOLOGY, WIZARD
+from .conftest import ABOUT, MENTAL_HEALTH, ONCOLOGY, WIZARD, birthday
 
 pytestmark = pytest.mark.django_db
 
@@ -142,8 +142,8 @@ def test_pregnancy_is_not_asked_of_a_male_patient(client, post_step):
 
 
 def test_a_birthday_under_18_turns_the_form_to_the_parent_or_guardian(client, post_step):
-    twelve_years_ago = (timezone.localdate() - timedelta(days=365 * 12)).isoformat()
-    response = start(client, post_step, about={**ABOUT, "birth_date": twelve_years_ago}, condition="onc:GB")
+    twelve_years_ago = timezone.localdate() - timedelta(days=365 * 12)
+    response = start(client, post_step, about={**ABOUT, **birthday(twelve_years_ago)}, condition="onc:GB")
     page = response.content.decode()
     assert "a parent or legal guardian fills in the rest of this form" in page
     assert "About the child&#x27;s cancer" in page or "About the child's cancer" in page
@@ -155,25 +155,61 @@ def test_a_birthday_under_18_turns_the_form_to_the_parent_or_guardian(client, po
 def test_going_back_to_give_a_childs_birthday_changes_the_later_steps_wording(client, post_step):
     start(client, post_step, condition="onc:GB")
     post_step("about", {}, wizard_goto_step="about")
-    twelve_years_ago = (timezone.localdate() - timedelta(days=365 * 12)).isoformat()
-    post_step("about", {**ABOUT, "birth_date": twelve_years_ago})
+    twelve_years_ago = timezone.localdate() - timedelta(days=365 * 12)
+    post_step("about", {**ABOUT, **birthday(twelve_years_ago)})
     page = post_step("condition", {"condition_code": "onc:GB"}).content.decode()
     assert "My child can do everything" in page
     post_step("oncology", ONCOLOGY)
     assert Patient.objects.get().is_minor is True
 
 
-def test_a_birthday_typed_month_first_is_understood(client, post_step):
-    start(client, post_step, about={**ABOUT, "birth_date": "06/15/1972"}, condition="onc:LUAD")
+def test_a_birthday_is_given_as_day_named_month_and_year(client, post_step):
+    page = client.get(reverse("intake:wizard")).content.decode()
+    assert '<option value="12">December</option>' in page
+    assert "For example 23 April 1975" in page
+    start(client, post_step, about={**ABOUT, **birthday(date(1972, 6, 15))}, condition="onc:LUAD")
     post_step("oncology", ONCOLOGY)
     assert Patient.objects.get().birth_date == date(1972, 6, 15)
 
 
-def test_a_birthday_over_120_years_ago_is_refused(client, post_step):
-    client.get(reverse("intake:wizard"))
+def test_a_birthday_cannot_change_meaning_when_the_language_changes(client, post_step):
+    """The old swap: "05/12/2008" typed in Spanish (5 December) was read again in English as 12 May, which made a
+    17-year-old an adult who could sign for themself. Given as day 5, December, it stays 5 December."""
     today = timezone.localdate()
-    response = post_step("about", {**ABOUT, "birth_date": today.replace(year=today.year - 121).isoformat()})
-    assert "more than 120 years ago" in response.content.decode()
+    # 5 December, with the 18th birthday still ahead (on 1 December 2026: 5 December 2008).
+    born = date(today.year - 17 if (today.month, today.day) >= (12, 5) else today.year - 18, 12, 5)
+    client.post(reverse("set_language"), {"language": "es", "next": "/"})
+    client.get(reverse("intake:wizard"))
+    post_step("about", {**ABOUT, **birthday(born)})
+    client.post(reverse("set_language"), {"language": "en", "next": reverse("intake:wizard")})
+    page = post_step("condition", {"condition_code": "onc:GB"}).content.decode()
+    assert "a parent or legal guardian fills in the rest of this form" in page
+    post_step("oncology", ONCOLOGY)
+    patient = Patient.objects.get()
+    assert patient.birth_date == born and patient.is_minor is True
+
+
+def test_a_date_typed_in_one_box_is_not_read_as_a_birthday(client, post_step):
+    client.get(reverse("intake:wizard"))
+    response = post_step("about", {**{k: v for k, v in ABOUT.items() if not k.startswith("birth_date")},
+                                   "birth_date": "05/12/2008"})
+    assert "Enter the day, the month and the year" in response.content.decode() or \
+        "This field is required" in response.content.decode()
+    assert not Patient.objects.exists()
+
+
+@pytest.mark.parametrize(("parts", "message"), [
+    ({"birth_date_day": "31", "birth_date_month": "2", "birth_date_year": "1970"}, "Enter a real date"),
+    ({"birth_date_day": "3", "birth_date_month": "", "birth_date_year": "1970"}, "Enter the day, the month and"),
+    ({"birth_date_day": "3", "birth_date_month": "4", "birth_date_year": "70"}, "Enter the year with four digits"),
+    ({"birth_date_day": "1", "birth_date_month": "1", "birth_date_year": "2999"}, "cannot be in the future"),
+])
+def test_a_birthday_that_is_not_a_real_date_gets_a_clear_message(client, post_step, parts, message):
+    client.get(reverse("intake:wizard"))
+    response = post_step("about", {**ABOUT, **parts})
+    page = response.content.decode()
+    assert message in page
+    assert 'href="#id_about-birth_date_0"' in page and 'id="id_about-birth_date_0"' in page
 
 
 def test_the_error_summary_links_to_each_field_including_radio_groups(client, post_step):
