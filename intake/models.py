@@ -72,6 +72,9 @@ class Patient(models.Model):
     # Part of the signed status link: moving it on (rotate_status_link) makes every earlier link stop opening.
     status_link_generation = models.PositiveIntegerField(default=0, editable=False)
     erased_at = models.DateTimeField(null=True, blank=True)
+    # The intake's own key, made when its first page is shown: however often its last step is sent (a double
+    # click, four reloads, a change made after going back), that intake makes this one patient.
+    intake_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = PatientQuerySet.as_manager()
 
@@ -89,6 +92,11 @@ class Patient(models.Model):
 
     def age_on(self, today=None):
         return age_on(self.birth_date, today or date.today())
+
+    def has_signed(self):
+        """True once an authorization was signed for this patient (consent's records point here); from then on
+        their answers change from the status page only."""
+        return self.authorizations.exists()
 
     def status_token(self):
         """The private status link's token: signed, and built on a random UUID, so unguessable.

@@ -13,6 +13,10 @@ from .signals import answers_changed
 log = logging.getLogger(__name__)
 
 
+class AlreadySigned(Exception):
+    """The intake's patient has signed an authorization: their answers now change from the status page only."""
+
+
 @transaction.atomic
 def submit_intake(
     *,
@@ -26,13 +30,19 @@ def submit_intake(
     answers,
     phone="",
     travel_radius_km=None,
+    intake_token=None,
     today=None,
 ):
-    """Create the patient from a finished intake. Nothing is matched until they sign an authorization."""
+    """Create the patient from a finished intake. Nothing is matched until they sign an authorization.
+
+    With an `intake_token` (the wizard's own key) the same intake sent again, at once or after going back to
+    change an answer, updates its one patient instead of making another, until that patient signs
+    (then AlreadySigned). The unique token makes this hold for concurrent requests too.
+    """
     today = today or timezone.localdate()
     location = locate_zip(postal_code)
     derived = derive_answers(answers)
-    patient = Patient.objects.create(
+    fields = dict(
         language=language,
         full_name=full_name.strip(),
         email=email.strip(),
@@ -48,6 +58,18 @@ def submit_intake(
         is_minor=age_on(birth_date, today) < 18,
         urgent=bool(derived.get("urgent")),
     )
+    if intake_token is None:
+        patient = Patient.objects.create(**fields)
+    else:
+        patient, created = Patient.objects.get_or_create(intake_token=intake_token, defaults=fields)
+        if not created:
+            patient = Patient.objects.select_for_update().get(pk=patient.pk)
+            if patient.erased_at is not None or patient.has_signed():
+                raise AlreadySigned
+            for name, value in fields.items():
+                setattr(patient, name, value)
+            patient.answers_changed_at = timezone.now()
+            patient.save()
     log.info("intake submitted patient=%s", patient.pk)
     return patient
 

@@ -5,6 +5,7 @@ from . import views
 app_name = "intake"
 urlpatterns = [
     path("", views.landing, name="landing"),
-    path("intake/", views.IntakeWizard.as_view(), name="wizard"),
+    path("intake/", views.IntakeWizard.as_view(url_name="intake:step"), name="wizard"),
+    path("intake/<slug:step>/", views.IntakeWizard.as_view(url_name="intake:step"), name="step"),
     path("status/<str:token>/answers/", views.edit_answers, name="edit_answers"),
 ]

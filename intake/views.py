@@ -1,3 +1,4 @@
+import uuid
 from datetime import date
 
 from django.contrib import messages
@@ -7,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-from formtools.wizard.views import SessionWizardView
+from formtools.wizard.views import NamedUrlSessionWizardView
 
 from .forms import (
     AboutForm,
@@ -24,7 +25,7 @@ from .forms import (
 )
 from .forms.choices import ADULT_AGE_YEARS
 from .models import Patient, age_on
-from .services import submit_intake, update_answers
+from .services import AlreadySigned, submit_intake, update_answers
 
 PENDING_PATIENT_KEY = "intake.pending_patient_id"
 
@@ -70,11 +71,15 @@ def _named_drugs(wizard):
     return False
 
 
-class IntakeWizard(SessionWizardView):
+class IntakeWizard(NamedUrlSessionWizardView):
     """About you → your condition → questions for that condition (→ crisis resources → medicines check);
     then the authorization page.
 
-    Progress lives in the session: leaving and coming back, or switching language, keeps it.
+    Every step has its own address and every POST ends in a redirect, so the browser's Back button walks the
+    steps and never asks to send a form again. All POSTs go to the wizard's one address (the rate limit's).
+    Progress lives in the session: leaving and coming back, or switching language, keeps it. It stays there
+    after the last step, so going back from the authorization page to change an answer changes the same
+    patient (the intake's token); once that patient has signed, the wizard says so and shows no answers.
     """
 
     form_list = [
@@ -89,15 +94,76 @@ class IntakeWizard(SessionWizardView):
                       "safety": _needs_crisis_resources, "medicines": _named_drugs}
     template_name = "intake/wizard.html"
 
+    def intake_token(self):
+        """The intake's own key, made once per intake (see Patient.intake_token)."""
+        token = self.storage.extra_data.get("intake_token")
+        if token is None:
+            token = str(uuid.uuid4())
+            self.storage.extra_data = {**self.storage.extra_data, "intake_token": token}
+        return token
+
+    def submitted_patient(self):
+        token = self.storage.extra_data.get("intake_token")
+        return Patient.objects.filter(intake_token=token).first() if token else None
+
+    def signed(self):
+        patient = self.submitted_patient()
+        return patient is not None and (patient.has_signed() or patient.erased_at is not None)
+
+    def first_unanswered_step(self, before=None):
+        """The first step without valid answers (up to `before`), or None when all of them have some."""
+        for step in self.get_form_list():
+            if step == before:
+                return None
+            if self.get_cleaned_data_for_step(step) is None:
+                return step
+        return None
+
     def get(self, request, *args, **kwargs):
-        """Show the step the patient was on, not the first one: a GET here is coming back, not starting over."""
-        if "restart" in request.GET:
+        """Show the step asked for, with the answers already given; never a step whose earlier steps are
+        unanswered, and nothing once the intake is signed (a shared computer's next user pressing Back)."""
+        self.intake_token()
+        if self.signed():
+            return render(request, "intake/already_signed.html")
+        step = kwargs.get("step")
+        if step not in self.get_form_list():
+            return redirect(self.get_step_url(self.first_unanswered_step() or self.steps.current))
+        unanswered = self.first_unanswered_step(before=step)
+        if unanswered is not None:
+            return redirect(self.get_step_url(unanswered))
+        self.storage.current_step = step
+        return self.render(self.get_form(step, data=self.storage.get_step_data(step)))
+
+    def post(self, *args, **kwargs):
+        """Every POST redirects: to the next step, to this one again with its errors, or to the authorization."""
+        if "start_over" in self.request.POST:
             self.storage.reset()
-        if self.storage.current_step not in self.get_form_list():
-            self.storage.current_step = self.steps.first
-        step = self.storage.current_step
-        form = self.get_form(step, data=self.storage.get_step_data(step), files=self.storage.get_step_files(step))
-        return self.render(form)
+            return redirect(self.get_step_url(self.steps.first))
+        if self.signed():
+            return redirect("intake:wizard")
+        posted = self.request.POST.get(f"{self.prefix}-current_step")
+        if posted not in self.get_form_list():
+            # A step the wizard doesn't show now (a stale tab, a forged form): back where the patient is.
+            return redirect(self.get_step_url(self.first_unanswered_step() or self.steps.current))
+        return super().post(*args, **kwargs)
+
+    def render(self, form=None, **kwargs):
+        if self.request.method == "POST":
+            # Refused answers are kept as the step's data, so the step's page shows them with their errors.
+            self.storage.set_step_data(self.steps.current, self.get_form_step_data(form))
+            return redirect(self.get_step_url(self.steps.current))
+        return super().render(form, **kwargs)
+
+    def render_done(self, form, **kwargs):
+        """Check every step again and save, in this POST (formtools would redirect to a GET that saves).
+        The answers stay in the session, for going back from the authorization page."""
+        final_forms = {}
+        for step in self.get_form_list():
+            step_form = self.get_form(step, data=self.storage.get_step_data(step))
+            if not step_form.is_valid():
+                return self.render_revalidation_failure(step, step_form, **kwargs)
+            final_forms[step] = step_form
+        return self.done(list(final_forms.values()), form_dict=final_forms, **kwargs)
 
     def _stored_about(self, name):
         """A value of the stored about step, read from the raw data: validating that step builds its form,
@@ -119,16 +185,6 @@ class IntakeWizard(SessionWizardView):
     def is_minor(self):
         birth_date = self.birth_date()
         return birth_date is not None and age_on(birth_date, timezone.localdate()) < ADULT_AGE_YEARS
-
-    def post(self, *args, **kwargs):
-        """A posted step the wizard doesn't show now (a stale tab, a forged form) goes back to the current step."""
-        posted = self.request.POST.get(f"{self.get_prefix(self.request, *args, **kwargs)}-current_step")
-        if posted is not None and posted not in self.get_form_list():
-            if self.storage.current_step not in self.get_form_list():
-                self.storage.current_step = self.steps.first
-            step = self.storage.current_step
-            return self.render(self.get_form(step, data=self.storage.get_step_data(step)))
-        return super().post(*args, **kwargs)
 
     def get_form_kwargs(self, step=None):
         if step in ("safety", "medicines"):
@@ -174,7 +230,17 @@ class IntakeWizard(SessionWizardView):
     def done(self, form_list, form_dict, **kwargs):
         about = form_dict["about"]
         questions = form_dict.get("oncology") or form_dict.get("mental_health")
-        patient = submit_intake(
+        try:
+            patient = self.submit(about, form_dict, questions)
+        except AlreadySigned:
+            return redirect("intake:wizard")
+        # The patient's id rides in the server-side session, never in a URL.
+        self.request.session[PENDING_PATIENT_KEY] = patient.pk
+        return redirect("patient:sign")
+
+    def submit(self, about, form_dict, questions):
+        return submit_intake(
+            intake_token=self.intake_token(),
             language=(get_language() or "en")[:2],
             full_name=about.cleaned_data["full_name"],
             email=about.cleaned_data["email"],
@@ -186,9 +252,6 @@ class IntakeWizard(SessionWizardView):
             condition_code=form_dict["condition"].cleaned_data["condition_code"],
             answers=questions.answers() if questions else {},
         )
-        # The patient's id rides in the server-side session, never in a URL.
-        self.request.session[PENDING_PATIENT_KEY] = patient.pk
-        return redirect("patient:sign")
 
 
 @require_http_methods(["GET", "POST"])

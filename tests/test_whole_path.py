@@ -10,10 +10,10 @@ from matches.models import Match, MatchEvent, Status
 WIZARD = "intake_wizard"
 
 
-def wizard_post(client, step, data):
+def wizard_post(client, step, data, follow=False):
     payload = {f"{WIZARD}-current_step": step}
     payload.update({f"{step}-{key}": value for key, value in data.items()})
-    return client.post(reverse("intake:wizard"), payload)
+    return client.post(reverse("intake:wizard"), payload, follow=follow)
 
 
 ABOUT = {"full_name": "Lena Park", "email": "lena@example.com", "birth_date_day": "15", "birth_date_month": "6",
@@ -91,8 +91,8 @@ def test_a_patient_who_signs_is_matched_and_seen_by_their_trials_coordinator(cli
 def test_bad_answers_about_you_get_a_clear_message_and_save_nothing(client, field, value, message):
     client.get(reverse("intake:wizard"))
     # 31 June does not exist; the other dates are real but impossible birthdays.
-    response = wizard_post(client, "about", {**ABOUT, field: value})
-    assert response.status_code == 200
+    response = wizard_post(client, "about", {**ABOUT, field: value}, follow=True)
+    assert response.redirect_chain == [(reverse("intake:step", args=["about"]), 302)]
     assert message in response.content.decode()
     assert Patient.objects.count() == 0
 
@@ -101,7 +101,7 @@ def test_bad_answers_about_you_get_a_clear_message_and_save_nothing(client, fiel
 def test_an_unknown_condition_is_refused_with_a_message(client):
     client.get(reverse("intake:wizard"))
     wizard_post(client, "about", ABOUT)
-    response = wizard_post(client, "condition", {"condition_code": "onc:NOT-A-CODE"})
+    response = wizard_post(client, "condition", {"condition_code": "onc:NOT-A-CODE"}, follow=True)
     assert response.status_code == 200
     assert "Choose a condition from the list." in response.content.decode()
     assert Patient.objects.count() == 0

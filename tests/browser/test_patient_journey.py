@@ -211,3 +211,39 @@ def test_the_intake_can_be_walked_with_the_keyboard_alone(live_server, open_page
     patient = Patient.objects.get(email="lena@example.com")
     assert patient.condition_code == "onc:NSCLC"
     assert patient.answers["ecog"] is None and patient.answers["stage"] is None
+
+
+def test_the_browsers_back_button_walks_the_steps_and_after_signing_says_so(live_server, open_page, lung_trial):
+    page = open_page(375)
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(live_server.url + "/intake/")
+    page.fill("#id_about-full_name", "Lena Park")
+    page.fill("#id_about-email", "lena@example.com")
+    fill_birthday(page, 1972, 6, 15)
+    page.check("#id_about-sex_0")
+    page.fill("#id_about-postal_code", "77030")
+    next_step(page, WORDS["en"])
+    page.wait_for_url("**/intake/condition/")
+    page.go_back()
+    page.wait_for_url("**/intake/about/")
+    assert page.input_value("#id_about-postal_code") == "77030"
+    page.go_forward()
+    page.fill("#id_condition-condition_text", "NSCLC")
+    next_step(page, WORDS["en"])
+    page.check('input[name="oncology-stage"][value="IV"]')
+    page.check('input[name="oncology-metastatic"][value="yes"]')
+    page.check('input[name="oncology-ecog"][value="1"]')
+    page.check('input[name="oncology-prior_lines"][value="1"]')
+    next_step(page, WORDS["en"])
+    page.wait_for_url("**/authorize/")
+    page.check("#id_certify")
+    page.fill("#id_signed_name", "Lena Park")
+    page.get_by_role("button", name=WORDS["en"]["sign"]).click()
+    page.wait_for_url("**/authorize/done/")
+    page.go_back()  # the authorization page: already signed
+    assert "already signed" in page.content()
+    page.go_back()  # the last intake step
+    assert page.get_by_role("heading", name="You have already signed").is_visible()
+    assert "Lena Park" not in page.content()
+    assert dialogs == []  # never "Confirm Form Resubmission"

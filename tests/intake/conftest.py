@@ -14,11 +14,18 @@ def birthday(day):
     return {"birth_date_day": str(day.day), "birth_date_month": str(day.month), "birth_date_year": str(day.year)}
 
 
-def wizard_post(client, step, data, **extra):
+def wizard_post(client, step, data, follow=True, **extra):
+    """Send one step as the page's form does; the wizard answers every POST with a redirect, followed here
+    (`response.redirect_chain` says where it went)."""
     payload = {f"{WIZARD}-current_step": step}
     payload.update({f"{step}-{key}": value for key, value in data.items()})
     payload.update(extra)
-    return client.post(reverse("intake:wizard"), payload)
+    return client.post(reverse("intake:wizard"), payload, follow=follow)
+
+
+def landed_on(response):
+    """Where the wizard's redirects ended."""
+    return response.redirect_chain[-1][0] if response.redirect_chain else None
 
 
 @pytest.fixture
