@@ -5,6 +5,9 @@ published English forms; the Spanish follows the published Spanish versions' mea
 """
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop as N_
+
+from trials.eligibility import Choice, Question
 
 # 0–3 frequency scale shared by both questionnaires, over the last two weeks.
 FREQUENCY_CHOICES = [
@@ -38,6 +41,21 @@ GAD7_ITEMS = [
     _("Becoming easily annoyed or irritable"),
     _("Feeling afraid, as if something awful might happen"),
 ]
+
+# The engine's "questionnaire" questions by key: the items, and the answer that stores them (totals are derived).
+INSTRUMENTS = {"phq9": (PHQ9_ITEMS, "phq9_items"), "gad7": (GAD7_ITEMS, "gad7_items")}
+
+# A question the engine asks that is one item of an instrument: PHQ-9 item 9 is the suicidal-thoughts question.
+ITEM_OF_INSTRUMENT = {"suicidal_ideation": ("phq9", 9)}
+
+# Questions the intake asks of its own, whatever the trials' rules say, declared like the engine's so one
+# form builder asks both (intake.forms.questions); their answers are stored under their keys.
+INTAKE_QUESTIONS = {
+    "pain_months": Question(
+        "pain_months", "choice", N_("How long have you had this pain?"),
+        choices=(Choice(2, N_("Less than 3 months")), Choice(6, N_("3 to 12 months")),
+                 Choice(12, N_("More than a year")))),
+}
 
 PHQ9_SEVERITY = [
     (20, _("severe")), (15, _("moderately severe")), (10, _("moderate")), (5, _("mild")), (0, _("minimal")),

@@ -10,70 +10,73 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from formtools.wizard.views import NamedUrlSessionWizardView
 
+from trials.vocabulary import load_vocabulary
+
 from .forms import (
     AboutForm,
     ConditionForm,
+    ContactForm,
     EditLocationForm,
-    MedicinesCheckForm,
-    MentalHealthForm,
-    OncologyForm,
-    SafetyForm,
+    PageForm,
+    QuestionsForm,
     describe_drugs,
     kind_of,
+    km_to_travel_choice,
     miles_to_km,
     safety_item_answered_above_not_at_all,
 )
 from .forms.choices import ADULT_AGE_YEARS
+from .geo import locate_zip
 from .models import Patient, age_on
+from .plan import INTAKE_INPUTS_TARGET, all_questions_for, answers_implied, outlook, plan_questions
 from .services import AlreadySigned, submit_intake, update_answers
 
 PENDING_PATIENT_KEY = "intake.pending_patient_id"
 
-# The patient sees four stages; the crisis page and the medicines check belong to "Your health".
+# The stages the patient sees in the progress bar; the authorization page (consent) shows the last one.
 STAGES = [
     ("about", gettext_lazy("About you")),
-    ("condition", gettext_lazy("Your condition")),
-    ("questions", gettext_lazy("Your health")),
+    ("health", gettext_lazy("Your health")),
+    ("contact", gettext_lazy("Contact")),
+    ("review", gettext_lazy("Review")),
     ("authorization", gettext_lazy("Authorization")),
 ]
-STAGE_OF_STEP = {"about": "about", "condition": "condition", "oncology": "questions",
-                 "mental_health": "questions", "safety": "questions", "medicines": "questions"}
+STAGE_OF_STEP = {"about": "about", "condition": "about", "results": "health", "questions": "health",
+                 "safety": "health", "medicines": "health", "contact": "contact", "review": "review"}
+
+
+def progress(current_stage):
+    """The progress bar's context (templates/includes/progress.html) with `current_stage` as the current one."""
+    keys = [key for key, _label in STAGES]
+    return {
+        "stages": [{"label": label, "current": key == current_stage,
+                    "done": keys.index(key) < keys.index(current_stage)} for key, label in STAGES],
+        "step_number": keys.index(current_stage) + 1,
+        "step_total": len(STAGES),
+        "stage_label": dict(STAGES)[current_stage],
+    }
+
 
 def landing(request):
     return render(request, "intake/landing.html")
 
 
-def _condition_code(wizard):
-    data = wizard.get_cleaned_data_for_step("condition") or {}
-    return data.get("condition_code") or ""
-
-
-def _is_oncology(wizard):
-    code = _condition_code(wizard)
-    return bool(code) and kind_of(code) == "oncology"
-
-
-def _is_mental_health_or_pain(wizard):
-    code = _condition_code(wizard)
-    return bool(code) and kind_of(code) != "oncology"
+def _has_questions(wizard):
+    return bool(wizard.plan())
 
 
 def _needs_crisis_resources(wizard):
-    return safety_item_answered_above_not_at_all(wizard.get_cleaned_data_for_step("mental_health"))
+    return safety_item_answered_above_not_at_all(wizard.get_cleaned_data_for_step("questions"))
 
 
 def _named_drugs(wizard):
-    for step in ("oncology", "mental_health"):
-        data = wizard.get_cleaned_data_for_step(step) or {}
-        text = data.get("prior_drugs") or data.get("medications") or ""
-        if text.strip():
-            return True
-    return False
+    data = wizard.get_cleaned_data_for_step("questions") or {}
+    return any((data.get(name) or "").strip() for name in ("prior_drugs", "medications"))
 
 
 class IntakeWizard(NamedUrlSessionWizardView):
-    """About you → your condition → questions for that condition (→ crisis resources → medicines check);
-    then the authorization page.
+    """About you → your condition → how many trials may fit → the questions those trials ask (→ crisis
+    resources → medicines check) → contact details → check your answers; then the authorization page.
 
     Every step has its own address and every POST ends in a redirect, so the browser's Back button walks the
     steps and never asks to send a form again. All POSTs go to the wizard's one address (the rate limit's).
@@ -85,14 +88,17 @@ class IntakeWizard(NamedUrlSessionWizardView):
     form_list = [
         ("about", AboutForm),
         ("condition", ConditionForm),
-        ("oncology", OncologyForm),
-        ("mental_health", MentalHealthForm),
-        ("safety", SafetyForm),
-        ("medicines", MedicinesCheckForm),
+        ("results", PageForm),
+        ("questions", QuestionsForm),
+        ("safety", PageForm),
+        ("medicines", PageForm),
+        ("contact", ContactForm),
+        ("review", PageForm),
     ]
-    condition_dict = {"oncology": _is_oncology, "mental_health": _is_mental_health_or_pain,
-                      "safety": _needs_crisis_resources, "medicines": _named_drugs}
+    condition_dict = {"questions": _has_questions, "safety": _needs_crisis_resources, "medicines": _named_drugs}
     template_name = "intake/wizard.html"
+
+    # The intake's own key and the birthday, kept apart from the steps' data (storage.extra_data).
 
     def intake_token(self):
         """The intake's own key, made once per intake (see Patient.intake_token)."""
@@ -109,6 +115,61 @@ class IntakeWizard(NamedUrlSessionWizardView):
     def signed(self):
         patient = self.submitted_patient()
         return patient is not None and (patient.has_signed() or patient.erased_at is not None)
+
+    def process_step(self, form):
+        """The birthday is read once, where it is asked, and kept as a date: nothing later reads it again
+        from what was typed (switching language once turned 05/12 from May into December)."""
+        if self.steps.current == "about":
+            self.storage.extra_data = {**self.storage.extra_data,
+                                       "birth_date": form.cleaned_data["birth_date"].isoformat()}
+        return super().process_step(form)
+
+    def birth_date(self):
+        stored = self.storage.extra_data.get("birth_date")
+        return date.fromisoformat(stored) if stored else None
+
+    def is_minor(self):
+        birth_date = self.birth_date()
+        return birth_date is not None and age_on(birth_date, timezone.localdate()) < ADULT_AGE_YEARS
+
+    # What the first answers say: computed once per request, never stored.
+
+    def first_answers(self):
+        """The answers every trial needs (condition, birthday, sex, ZIP, travel), or None until all are given."""
+        if not hasattr(self, "_first_answers"):
+            about = self.get_cleaned_data_for_step("about")
+            condition = self.get_cleaned_data_for_step("condition")
+            self._first_answers = None
+            if about and condition and self.birth_date():
+                location = locate_zip(about["postal_code"])
+                self._first_answers = {
+                    "condition_code": condition["condition_code"], "birth_date": self.birth_date(),
+                    "sex": about["sex"], "latitude": location[0] if location else None,
+                    "longitude": location[1] if location else None,
+                    "travel_radius_km": miles_to_km(about["travel_radius"]),
+                }
+        return self._first_answers
+
+    def outlook(self):
+        if not hasattr(self, "_outlook"):
+            first = self.first_answers()
+            self._outlook = outlook(**first) if first else None
+        return self._outlook
+
+    def plan(self):
+        """The questions to ask for this condition, derived from the recruiting trials' rules."""
+        if not hasattr(self, "_plan"):
+            first, found = self.first_answers(), self.outlook()
+            self._plan = [] if found is None else plan_questions(
+                found, condition_code=first["condition_code"], birth_date=first["birth_date"], sex=first["sex"],
+                budget=INTAKE_INPUTS_TARGET - self.fixed_inputs())
+        return self._plan
+
+    def fixed_inputs(self):
+        """Answers every intake asks, whatever the condition."""
+        return sum(form_class.input_count() for form_class in (AboutForm, ConditionForm, ContactForm))
+
+    # Steps: each at its own address, every POST redirected.
 
     def first_unanswered_step(self, before=None):
         """The first step without valid answers (up to `before`), or None when all of them have some."""
@@ -131,6 +192,8 @@ class IntakeWizard(NamedUrlSessionWizardView):
         unanswered = self.first_unanswered_step(before=step)
         if unanswered is not None:
             return redirect(self.get_step_url(unanswered))
+        if "change" in request.GET:  # a "change" link of the review page: come back there after this step
+            self.storage.extra_data = {**self.storage.extra_data, "back_to_review": True}
         self.storage.current_step = step
         return self.render(self.get_form(step, data=self.storage.get_step_data(step)))
 
@@ -154,6 +217,14 @@ class IntakeWizard(NamedUrlSessionWizardView):
             return redirect(self.get_step_url(self.steps.current))
         return super().render(form, **kwargs)
 
+    def render_next_step(self, form, **kwargs):
+        if self.storage.extra_data.get("back_to_review"):
+            # After a change, straight back to the review, unless the change opened new questions.
+            step = self.first_unanswered_step() or "review"
+            self.storage.current_step = step
+            return redirect(self.get_step_url(step))
+        return super().render_next_step(form, **kwargs)
+
     def render_done(self, form, **kwargs):
         """Check every step again and save, in this POST (formtools would redirect to a GET that saves).
         The answers stay in the session, for going back from the authorization page."""
@@ -165,116 +236,125 @@ class IntakeWizard(NamedUrlSessionWizardView):
             final_forms[step] = step_form
         return self.done(list(final_forms.values()), form_dict=final_forms, **kwargs)
 
-    def _stored_about(self, name):
-        """A value of the stored about step, read from the raw data: validating that step builds its form,
-        whose keyword arguments (get_form_kwargs) need this very value."""
-        return (self.storage.get_step_data("about") or {}).get(f"about-{name}")
-
-    def process_step(self, form):
-        """The birthday is read once, where it is asked, and kept as a date: nothing later reads it again
-        from what was typed (switching language once turned 05/12 from May into December)."""
-        if self.steps.current == "about":
-            self.storage.extra_data = {**self.storage.extra_data,
-                                       "birth_date": form.cleaned_data["birth_date"].isoformat()}
-        return super().process_step(form)
-
-    def birth_date(self):
-        stored = self.storage.extra_data.get("birth_date")
-        return date.fromisoformat(stored) if stored else None
-
-    def is_minor(self):
-        birth_date = self.birth_date()
-        return birth_date is not None and age_on(birth_date, timezone.localdate()) < ADULT_AGE_YEARS
-
     def get_form_kwargs(self, step=None):
-        if step in ("safety", "medicines"):
-            return {}
-        kwargs = {"minor": self.is_minor()}
-        if step in ("oncology", "mental_health"):
-            kwargs["sex"] = self._stored_about("sex")
-        if step == "mental_health":
-            kwargs["kind"] = kind_of(_condition_code(self))
-        return kwargs
+        if step in ("about", "condition", "contact"):
+            return {"minor": self.is_minor()}
+        if step == "questions":
+            return {"questions": self.plan(), "minor": self.is_minor()}
+        return {}
 
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form=form, **kwargs)
-        current_stage = STAGE_OF_STEP[self.steps.current]
-        stage_keys = [key for key, _label in STAGES]
-        context.update(
-            stages=[{"label": label, "current": key == current_stage,
-                     "done": stage_keys.index(key) < stage_keys.index(current_stage)} for key, label in STAGES],
-            step_number=stage_keys.index(current_stage) + 1,
-            step_total=len(STAGES),
-            stage_label=dict(STAGES)[current_stage],
-            is_minor=self.is_minor(),
-        )
-        if self.steps.current == "medicines":
+        step = self.steps.current
+        first = self.first_answers() or {}
+        context.update(progress(STAGE_OF_STEP[step]), is_minor=self.is_minor(),
+                       is_oncology=kind_of(first.get("condition_code", "")) == "oncology")
+        if step == "results":
+            context["outlook"] = self.outlook()
+            context["condition_label"] = load_vocabulary().label(self.first_answers()["condition_code"],
+                                                                 (get_language() or "en")[:2])
+            context["has_questions"] = bool(self.plan())
+        elif step == "medicines":
             context["understood"] = self._understood_drugs()
+        elif step == "review":
+            self.storage.extra_data = {**self.storage.extra_data, "back_to_review": False}
+            context["review"] = self.review()
         return context
+
+    def _questions_form(self):
+        if "questions" not in self.get_form_list():
+            return None
+        form = self.get_form("questions", data=self.storage.get_step_data("questions"))
+        return form if form.is_valid() else None
 
     def _understood_drugs(self):
         """What we made of the names the patient typed, to show back before they go on."""
-        for step in ("oncology", "mental_health"):
-            if step not in self.get_form_list():
-                continue
-            form = self.get_form(step, data=self.storage.get_step_data(step))
-            if form.is_valid():
-                answers = form.answers()
-                ids = answers.get("medications") or [
-                    item for item in answers.get("prior_therapies") or [] if item.startswith("drug:")]
-                unknown = answers.get("medications_unrecognised") or answers.get("prior_drugs_unrecognised") or []
-                return {"recognised": describe_drugs(ids), "unrecognised": unknown,
-                        "is_medications": step == "mental_health"}
-        return {"recognised": [], "unrecognised": []}
+        form = self._questions_form()
+        answers = form.answers() if form else {}
+        ids = answers.get("medications") or [
+            item for item in answers.get("prior_therapies") or [] if item.startswith("drug:")]
+        unknown = answers.get("medications_unrecognised") or answers.get("prior_drugs_unrecognised") or []
+        return {"recognised": describe_drugs(ids), "unrecognised": unknown,
+                "is_medications": "medications" in answers}
+
+    def review(self):
+        """Every answer, grouped by the step that asked it, with that step's name for its "change" link."""
+        language = (get_language() or "en")[:2]
+        about = self.get_cleaned_data_for_step("about")
+        condition = self.get_cleaned_data_for_step("condition")
+        contact = self.get_cleaned_data_for_step("contact")
+        about_form = AboutForm(minor=self.is_minor())
+        contact_form = ContactForm(minor=self.is_minor())
+        sections = [
+            ("about", [
+                (about_form.fields["birth_date"].label, date_words(self.birth_date())),
+                (about_form.fields["sex"].label, dict(about_form.fields["sex"].choices)[about["sex"]]),
+                (about_form.fields["postal_code"].label, about["postal_code"]),
+                (about_form.fields["travel_radius"].label,
+                 dict(about_form.fields["travel_radius"].choices)[about["travel_radius"]]),
+            ]),
+            ("condition", [(gettext_lazy("Condition"),
+                            load_vocabulary().label(condition["condition_code"], language))]),
+        ]
+        questions = self._questions_form()
+        if questions is not None:
+            sections.append(("questions", questions.summary()))
+        sections.append(("contact", [(contact_form.fields[name].label, contact.get(name) or "–")
+                                     for name in ("full_name", "email", "phone")]))
+        return [{"step": step, "rows": rows} for step, rows in sections]
 
     def done(self, form_list, form_dict, **kwargs):
-        about = form_dict["about"]
-        questions = form_dict.get("oncology") or form_dict.get("mental_health")
         try:
-            patient = self.submit(about, form_dict, questions)
+            patient = self.submit(form_dict)
         except AlreadySigned:
             return redirect("intake:wizard")
         # The patient's id rides in the server-side session, never in a URL.
         self.request.session[PENDING_PATIENT_KEY] = patient.pk
         return redirect("patient:sign")
 
-    def submit(self, about, form_dict, questions):
+    def submit(self, form_dict):
+        about, contact = form_dict["about"].cleaned_data, form_dict["contact"].cleaned_data
+        questions = form_dict.get("questions")
+        answers = {**answers_implied(sex=about["sex"], birth_date=self.birth_date()),
+                   **(questions.answers() if questions else {})}
         return submit_intake(
             intake_token=self.intake_token(),
             language=(get_language() or "en")[:2],
-            full_name=about.cleaned_data["full_name"],
-            email=about.cleaned_data["email"],
-            phone=about.cleaned_data.get("phone", ""),
+            full_name=contact["full_name"],
+            email=contact["email"],
+            phone=contact.get("phone", ""),
             birth_date=self.birth_date(),
-            sex=about.cleaned_data["sex"],
-            postal_code=about.cleaned_data["postal_code"],
-            travel_radius_km=about.travel_radius_km(),
+            sex=about["sex"],
+            postal_code=about["postal_code"],
+            travel_radius_km=miles_to_km(about["travel_radius"]),
             condition_code=form_dict["condition"].cleaned_data["condition_code"],
-            answers=questions.answers() if questions else {},
+            answers=answers,
         )
+
+
+def date_words(day):
+    """"23 April 1975" in the page's language (the way the birthday was asked)."""
+    from django.utils.dates import MONTHS
+
+    return _("%(day)s %(month)s %(year)s") % {"day": day.day, "month": MONTHS[day.month], "year": day.year}
 
 
 @require_http_methods(["GET", "POST"])
 def edit_answers(request, token):
     """Change any health answer from the private link; matching re-runs in the background."""
     patient = Patient.objects.from_status_token_or_404(token)
-    form_class = OncologyForm if kind_of(patient.condition_code) == "oncology" else MentalHealthForm
-    extra = {"minor": patient.is_minor, "sex": patient.sex}
-    if form_class is MentalHealthForm:
-        extra["kind"] = kind_of(patient.condition_code)
-    radius_miles = next((str(miles) for miles in (25, 50, 100, 250)
-                         if miles_to_km(miles) == patient.travel_radius_km), "")
-    form = form_class(request.POST or None, initial=form_class.initial_from(patient.answers or {}), **extra)
-    location = EditLocationForm(request.POST or None, prefix="where",
-                                initial={"postal_code": patient.postal_code, "travel_radius": radius_miles})
+    form = QuestionsForm(request.POST or None, questions=all_questions_for(patient), answers=patient.answers,
+                         minor=patient.is_minor)
+    location = EditLocationForm(request.POST or None, prefix="where", initial={
+        "postal_code": patient.postal_code, "travel_radius": km_to_travel_choice(patient.travel_radius_km)})
     if request.method == "POST" and form.is_valid() and location.is_valid():
         update_answers(patient=patient, answers=form.answers(), postal_code=location.cleaned_data["postal_code"],
-                       travel_radius_km=miles_to_km(location.cleaned_data.get("travel_radius")))
+                       travel_radius_km=miles_to_km(location.cleaned_data["travel_radius"]))
         messages.success(request, _("Thank you. Your answers are saved and we are checking your matches again."))
         return redirect(reverse("patient:status", args=[token]))
-    understood = describe_drugs((patient.answers or {}).get("medications") or [
-        item for item in (patient.answers or {}).get("prior_therapies") or [] if item.startswith("drug:")])
+    answers = patient.answers or {}
+    understood = describe_drugs(answers.get("medications") or [
+        item for item in answers.get("prior_therapies") or [] if item.startswith("drug:")])
     return render(request, "intake/edit_answers.html", {
         "form": form, "location": location, "patient": patient, "token": token, "understood": understood,
-        "is_oncology": form_class is OncologyForm,
     })

@@ -10,9 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from consent.forms import RevokeForm, SignForm
+from intake.questionnaires import INTAKE_QUESTIONS
 from intake.views import IntakeWizard
 from matches.forms import ContactForm, NoteForm, StatusChangeForm
 from matches.models import Match, Status
+from trials.eligibility import QUESTIONS
 
 FUZZ = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                        HealthCheck.too_slow])
@@ -118,16 +120,19 @@ def test_any_input_to_the_coordinator_forms_is_answered_without_a_server_error(s
 
 
 CONDITIONAL_STEPS = [step for step in IntakeWizard.form_list if step[0] not in ALWAYS_SHOWN]
+# The questions step asks what the trials ask: fuzzed here with every question the intake can ask at once.
+EVERY_QUESTION = [*QUESTIONS, *INTAKE_QUESTIONS, "biomarkers.EGFR", "suicidal_ideation"]
 
 
 @pytest.mark.parametrize("step", CONDITIONAL_STEPS, ids=[name for name, _ in CONDITIONAL_STEPS])
 def test_any_input_to_a_conditional_intake_step_validates_without_an_exception(step, db):
     name, form_class = step
+    init = {"questions": EVERY_QUESTION} if name == "questions" else {}
 
     @FUZZ
-    @given(data=_form_data(form_class, prefix=name))
+    @given(data=_form_data(form_class, prefix=name, **init))
     def check(data):
-        form = form_class(data, prefix=name)
+        form = form_class(data, prefix=name, **init)
         if form.is_valid() and hasattr(form, "answers"):
             form.answers()
 
