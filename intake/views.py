@@ -29,33 +29,10 @@ from .forms.choices import ADULT_AGE_YEARS
 from .geo import locate_zip
 from .models import Patient, age_on
 from .plan import INTAKE_INPUTS_TARGET, all_questions_for, answers_implied, outlook, plan_questions
+from .progress import STAGE_OF_STEP, progress
 from .services import AlreadySigned, submit_intake, update_answers
 
 PENDING_PATIENT_KEY = "intake.pending_patient_id"
-
-# The stages the patient sees in the progress bar; the authorization page (consent) shows the last one.
-STAGES = [
-    ("about", gettext_lazy("About you")),
-    ("health", gettext_lazy("Your health")),
-    ("contact", gettext_lazy("Contact")),
-    ("review", gettext_lazy("Review")),
-    ("authorization", gettext_lazy("Authorization")),
-]
-STAGE_OF_STEP = {"about": "about", "condition": "about", "results": "health", "questions": "health",
-                 "safety": "health", "medicines": "health", "contact": "contact", "review": "review"}
-
-
-def progress(current_stage):
-    """The progress bar's context (templates/includes/progress.html) with `current_stage` as the current one."""
-    keys = [key for key, _label in STAGES]
-    return {
-        "stages": [{"label": label, "current": key == current_stage,
-                    "done": keys.index(key) < keys.index(current_stage)} for key, label in STAGES],
-        "step_number": keys.index(current_stage) + 1,
-        "step_total": len(STAGES),
-        "stage_label": dict(STAGES)[current_stage],
-    }
-
 
 def landing(request):
     return render(request, "intake/landing.html")

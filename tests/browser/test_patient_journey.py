@@ -118,6 +118,7 @@ def test_a_patient_with_lung_cancer_goes_from_the_landing_page_to_their_matches(
     next_step(page, words, "continue")
 
     page.wait_for_url("**/authorize/")
+    assert page.locator("[aria-current=step]").inner_text() in ("Authorization", "Autorización")  # progress goes on
     check_page(page, f"{name}-08-authorization")
     page.check("#id_certify")
     page.fill("#id_signed_name", "Lena Park-Ortiz")
