@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from trials.eligibility import LEAVES
 from trials.eligibility import question as declared_question
 from trials.vocabulary import load_vocabulary
 
@@ -136,8 +138,12 @@ class YesNoAsked(Asked):
 class NumberAsked(Asked):
     """A number within the declared bounds; left empty, it is unknown."""
 
+    follow_on = False  # asked after a yes/no question of the same leaf, for a "yes"
+
     def fields(self):
-        words, hint = self.words, _("Leave it empty if you don't know.")
+        words = self.words
+        hint = (_("Only if you answered yes. Leave it empty if you don't know.") if self.follow_on
+                else _("Leave it empty if you don't know."))
         help_text = f"{words['unit']}. {hint}" if words.get("unit") else hint
         return {field_name(self.key): forms.FloatField(
             label=self.label, required=False, min_value=words.get("minimum"), max_value=words.get("maximum"),
@@ -373,20 +379,26 @@ class WhenAsked(Asked):
 
     def fields(self):
         vocabulary, language = load_vocabulary(), (translation.get_language() or "en")[:2]
-        return {self.field_for(item): _radio(vocabulary.label(item, language), self.choices)
+        return {self.field_for(item): _radio(capfirst(vocabulary.label(item, language)), self.choices)
                 for item in self.items}
 
     def apply(self, data, answers):
         weeks = dict(answers.get(self.key) or {})
         for item in self.items:
+            covered = _of_kind(item)
+            for member in covered:
+                weeks.pop(member, None)
             picked = data.get(self.field_for(item))
             if picked == "never":
                 weeks.pop(item, None)
-            elif picked in self.intervals:
-                weeks[item] = list(self.intervals[picked])
-            else:
-                # Received or not, when is unknown: an interval open at both ends settles no time window.
-                weeks[item] = [0, None]
+                continue
+            # Received, or not known: an interval open at both ends settles no time window.
+            low, high = self.intervals.get(picked, (0, None))
+            weeks[item] = [low, high]
+            # Which drug of that kind was last given is not known: each is "not given for `low` weeks at
+            # least", never "given", so a trial excluding one drug or class is not told the patient had none.
+            for member in covered:
+                weeks[member] = [low, None]
         answers[self.key] = weeks
 
     def initial(self, answers):
@@ -406,6 +418,48 @@ class WhenAsked(Asked):
         vocabulary, language = load_vocabulary(), (translation.get_language() or "en")[:2]
         return [(vocabulary.label(item, language), _label_of(self.choices, initial[self.field_for(item)]))
                 for item in self.items]
+
+
+def _of_kind(therapy):
+    """The drug classes and drugs that count as this kind of treatment (class:PD1_PDL1 is an immunotherapy)."""
+    vocabulary = load_vocabulary()
+    return [item for item in (*vocabulary.classes, *vocabulary.drugs)
+            if therapy in vocabulary.therapy_tags([item]) and item != therapy]
+
+
+class GroupAsked(Asked):
+    """A leaf's questions asked together: "Have you had another cancer?" and, if so, how many years ago."""
+
+    def __init__(self, parts):
+        first = parts[0]
+        super().__init__(first.key, first.words, first.minor)
+        self.parts = parts
+
+    @property
+    def inputs(self):
+        return sum(part.inputs for part in self.parts)
+
+    def fields(self):
+        fields = {}
+        for part in self.parts:
+            fields.update(part.fields())
+        return fields
+
+    def apply(self, data, answers):
+        for part in self.parts:
+            part.apply(data, answers)
+
+    def initial(self, answers):
+        return {name: value for part in self.parts for name, value in part.initial(answers).items()}
+
+    def summary(self, answers):
+        return [line for part in self.parts for line in part.summary(answers)]
+
+
+def _siblings(key):
+    """The other questions the leaf asking `key` first declares (None when `key` is not a leaf's first)."""
+    leaf = next((leaf for leaf in LEAVES.values() if leaf.questions and leaf.questions[0].key == key), None)
+    return [question.key for question in leaf.questions[1:]] if leaf else []
 
 
 KINDS = {"choice": ChoiceAsked, "yes_no": YesNoAsked, "number": NumberAsked, "codes": CodesAsked,
@@ -433,7 +487,17 @@ def asked(key, minor=False):
     if key == "prior_therapies":
         return TherapiesAsked(key, words, minor)
     kind = KINDS.get(question.kind)
-    return kind(key, words, minor) if kind else None
+    if kind is None:
+        return None
+    parts = [kind(key, words, minor)]
+    for sibling in _siblings(key):
+        sibling_question = declared_question(sibling)
+        sibling_kind = KINDS.get(sibling_question.kind) if sibling_question else None
+        if sibling_kind is not None and sibling_question.kind in ("number", "choice"):
+            part = sibling_kind(sibling, _words(sibling_question), minor)
+            part.follow_on = True
+            parts.append(part)
+    return parts[0] if len(parts) == 1 else GroupAsked(parts)
 
 
 def travel_changes(data):
