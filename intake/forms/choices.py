@@ -4,6 +4,7 @@ Every question accepts "I don't know", which becomes None (unknown to the engine
 """
 
 from django import forms
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -64,11 +65,44 @@ def resolve_drugs(text):
     return found, unknown
 
 
-def describe_drugs(drug_ids, language=None):
-    """[(name, class in short words)] to show back what we understood: duloxetine → SNRI."""
+# What a medicine is, in the words a patient uses, by what it counts as (first match wins); its class's technical
+# name follows in brackets: "carboplatin: a type of chemotherapy (platinum)".
+PLAIN_KINDS = [
+    ("therapy:chemotherapy", _("a type of chemotherapy")),
+    ("therapy:immunotherapy", _("an immunotherapy")),
+    ("therapy:targeted", _("a targeted therapy")),
+    ("therapy:hormone", _("a hormone therapy")),
+    ("class:ANTIDEPRESSANT", _("an antidepressant")),
+    ("class:ANTIPSYCHOTIC", _("a medicine for psychosis")),
+    ("class:BENZODIAZEPINE", _("a calming medicine")),
+    ("class:MOOD_STABILIZER", _("a mood stabilizer")),
+    ("class:STIMULANT", _("a stimulant")),
+    ("class:OPIOID", _("a strong painkiller")),
+    ("class:GABAPENTINOID", _("a medicine for nerve pain")),
+    ("class:ANALGESIC", _("a painkiller")),
+]
+
+
+def drug_in_words(drug_id, language=None):
+    """"a type of chemotherapy (platinum)": the plain kind first, the technical class second."""
     vocabulary = load_vocabulary()
     language = language or current_language()
-    return [(vocabulary.label(drug_id, language), vocabulary.short_class_label(drug_id, language))
+    tags = vocabulary.therapy_tags([drug_id])
+    with translation.override(language):
+        plain = next((str(words) for tag, words in PLAIN_KINDS if tag in tags), "")
+    technical = vocabulary.short_class_label(drug_id, language) or ""
+    if not plain:
+        return technical or None
+    if not technical or technical.casefold() in plain.casefold():
+        return plain
+    return f"{plain} ({technical})"
+
+
+def describe_drugs(drug_ids, language=None):
+    """[(name, what it is in plain words)] to show back what we understood: duloxetine, an antidepressant (SNRI)."""
+    vocabulary = load_vocabulary()
+    language = language or current_language()
+    return [(vocabulary.label(drug_id, language), drug_in_words(drug_id, language))
             for drug_id in drug_ids if vocabulary.drug(drug_id)]
 
 

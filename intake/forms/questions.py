@@ -43,6 +43,8 @@ MINOR_LABELS = {
     "medications": _("Medicines the child takes now"),
     "antidepressant_trials": _("How many antidepressants has the child tried for at least 6 weeks?"),
     "pain_months": _("How long has the child had this pain?"),
+    "pain_now": _("How much pain does the child have right now?"),
+    "pain_average": _("On average, how bad has the child's pain been?"),
 }
 
 
@@ -79,6 +81,10 @@ class Asked:
         """Write this question's answers from the cleaned `data` into `answers` (which holds the earlier ones)."""
         raise NotImplementedError
 
+    def answered(self, answers):
+        """Whether the answers on file hold this question's answer (then the fields show it)."""
+        return self.key in answers
+
     def initial(self, answers):
         """The fields' values for answers on file."""
         return {}
@@ -108,7 +114,10 @@ class ChoiceAsked(Asked):
             self.choices = ECOG_MINOR
 
     def fields(self):
-        return {field_name(self.key): _radio(self.label, self.choices, self.words.get("help_text"))}
+        field = _radio(self.label, self.choices, self.words.get("help_text"))
+        if len(self.values) > 6 and all(isinstance(value, int) for value in self.values.values()):
+            field.widget.attrs["data-scale"] = "0-10"  # a 0–10 scale: the numbers side by side
+        return {field_name(self.key): field}
 
     def apply(self, data, answers):
         answers[self.key] = self.values.get(data.get(field_name(self.key)))
@@ -299,6 +308,10 @@ class QuestionnaireAsked(Asked):
             label=self.texts[n - 1], choices=QUESTIONNAIRE_CHOICES, coerce=_int_or_none, empty_value=None,
             widget=forms.RadioSelect) for n in self.numbers}
 
+    def answered(self, answers):
+        items = answers.get(self.answers_key)
+        return bool(items) and any(items[n - 1] is not None for n in self.numbers)
+
     def apply(self, data, answers):
         items = list(answers.get(self.answers_key) or [None] * len(self.texts))
         for n in self.numbers:
@@ -343,6 +356,9 @@ class BiomarkerAsked(Asked):
             markers.pop(self.gene, None)
         answers["biomarkers"] = markers or None
 
+    def answered(self, answers):
+        return self.gene in (answers.get("biomarkers") or {})
+
     def initial(self, answers):
         return {f"biomarker_{field_name(self.gene)}": (answers.get("biomarkers") or {}).get(self.gene, UNKNOWN)}
 
@@ -357,6 +373,9 @@ class LocationAsked(Asked):
         from .steps import postal_code_field, travel_radius_field  # the intake's own ZIP and distance questions
 
         return {"postal_code": postal_code_field(), "travel_radius": travel_radius_field()}
+
+    def answered(self, answers):
+        return False
 
     def apply(self, data, answers):
         pass
@@ -449,8 +468,12 @@ class GroupAsked(Asked):
         for part in self.parts:
             part.apply(data, answers)
 
+    def answered(self, answers):
+        return any(part.answered(answers) for part in self.parts)
+
     def initial(self, answers):
-        return {name: value for part in self.parts for name, value in part.initial(answers).items()}
+        return {name: value for part in self.parts if part.answered(answers)
+                for name, value in part.initial(answers).items()}
 
     def summary(self, answers):
         return [line for part in self.parts for line in part.summary(answers)]
@@ -544,6 +567,8 @@ class QuestionsForm(forms.Form):
             self.questions.append(question)
             self.field_names[key] = list(new)
         for question in self.questions:
+            if not question.answered(self.known_answers):
+                continue  # nothing is chosen for the patient, not even "I don't know"
             for name, value in question.initial(self.known_answers).items():
                 if name in self.fields:
                     self.fields[name].initial = value

@@ -248,3 +248,9 @@ def test_an_earlier_step_no_longer_valid_at_submission_is_shown_again_and_nothin
     assert not Patient.objects.exists()
     assert step_of(response) == "contact"
     assert 'href="#id_contact-email"' in response.content.decode()
+
+
+def test_no_answer_is_chosen_for_the_patient_not_even_i_dont_know(client, demo_trials):
+    page = walk(client, condition="pain:FIBROMYALGIA", stop_at="questions").content.decode()
+    assert " checked" not in page
+    assert "Choose a number from 0 (no pain) to 10" in page
