@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from trials.eligibility import Profile
 
+from .phones import phone_for_people
+
 STATUS_LINK_SALT = "intake.status-link"
 # A patient who can travel anywhere: half the Earth's circumference, so every site is within reach.
 NO_TRAVEL_LIMIT_KM = 20038
@@ -92,6 +94,11 @@ class Patient(models.Model):
 
     def age_on(self, today=None):
         return age_on(self.birth_date, today or date.today())
+
+    @property
+    def phone_for_people(self):
+        """The phone number as people write it ("(713) 555-0143"); `phone` holds it in E.164."""
+        return phone_for_people(self.phone)
 
     def has_signed(self):
         """True once an authorization was signed for this patient (consent's records point here); from then on

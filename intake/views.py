@@ -28,6 +28,7 @@ from .forms import (
 from .forms.choices import ADULT_AGE_YEARS
 from .geo import locate_zip
 from .models import Patient, age_on
+from .phones import phone_for_people
 from .plan import INTAKE_INPUTS_TARGET, all_questions_for, answers_implied, outlook, plan_questions
 from .progress import STAGE_OF_STEP, progress
 from .services import AlreadySigned, submit_intake, update_answers
@@ -276,8 +277,11 @@ class IntakeWizard(NamedUrlSessionWizardView):
         questions = self._questions_form()
         if questions is not None:
             sections.append(("questions", questions.summary()))
-        sections.append(("contact", [(contact_form.fields[name].label, contact.get(name) or "–")
-                                     for name in ("full_name", "email", "phone")]))
+        sections.append(("contact", [
+            (contact_form.fields["full_name"].label, contact["full_name"]),
+            (contact_form.fields["email"].label, contact["email"]),
+            (contact_form.fields["phone"].label, phone_for_people(contact.get("phone")) or "–"),
+        ]))
         return [{"step": step, "rows": rows} for step, rows in sections]
 
     def done(self, form_list, form_dict, **kwargs):

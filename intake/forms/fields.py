@@ -1,7 +1,9 @@
-"""Form fields of the intake that Django does not ship: a birthday nobody can read two ways."""
+"""Form fields of the intake that Django does not ship: a birthday nobody can read two ways, a phone number that
+is a phone number."""
 
 from datetime import date
 
+import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import get_default_renderer
@@ -9,6 +11,8 @@ from django.utils.dates import MONTHS
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+
+from ..phones import PHONE_REGION, phone_for_people
 
 
 class BirthDateWidget(forms.MultiWidget):
@@ -75,3 +79,34 @@ class BirthDateField(forms.MultiValueField):
             return date(int(year), int(month), int(day))
         except ValueError:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class PhoneField(forms.CharField):
+    """A phone number written any usual way ("(713) 555-0143", "713.555.0143", "+52 55 1234 5678"), checked with
+    Google's libphonenumber (the `phonenumbers` package) and kept in E.164 ("+17135550143"). Empty is allowed
+    when the field is optional."""
+
+    default_error_messages = {
+        "invalid": _("Enter a phone number we can call, for example (713) 555-0143, or a number starting with + "
+                     "and its country code."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 40)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return phone_for_people(value) if isinstance(value, str) and value.startswith("+") else value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return ""
+        try:
+            number = phonenumbers.parse(value, PHONE_REGION)
+        except phonenumbers.NumberParseException:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if not phonenumbers.is_valid_number(number):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

@@ -22,7 +22,7 @@ from .choices import (
     miles_to_km,
     radio,
 )
-from .fields import BirthDateField
+from .fields import BirthDateField, PhoneField
 
 
 class WordedForm(forms.Form):
@@ -155,8 +155,8 @@ class ContactForm(WordedForm):
                                 help_text=_("As you would sign it. One name is fine if that is your name."))
     email = forms.EmailField(label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email"}),
                              help_text=_("We send your private status link here. Emails never contain health details."))
-    phone = forms.CharField(label=_("Phone (optional)"), max_length=40, required=False,
-                            widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
+    phone = PhoneField(label=_("Phone (optional)"), required=False,
+                       help_text=_("So a study coordinator can call you. A US number needs no country code."))
 
     MINOR_LABELS = {
         "full_name": _("The child's full name"),
