@@ -34,6 +34,10 @@ class PatientQuerySet(models.QuerySet):
     def active(self):
         return self.filter(erased_at__isnull=True)
 
+    def signed(self):
+        """Patients who have signed an authorization (consent's records point here as "authorizations")."""
+        return self.filter(authorizations__isnull=False).distinct()
+
     def from_status_token_or_404(self, token):
         """The patient a private status link belongs to, for every page under it; 404 for a bad or erased one."""
         patient = self.model.from_status_token(token)
@@ -77,6 +81,12 @@ class Patient(models.Model):
     # The intake's own key, made when its first page is shown: however often its last step is sent (a double
     # click, four reloads, a change made after going back), that intake makes this one patient.
     intake_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # A signed record with the same e-mail address and birthday when this one was submitted: perhaps the same
+    # person twice (perhaps twins, or a parent's two children). Coordinators see it flagged; the person was
+    # e-mailed the earlier record's link at that address (duplicate_notice_sent_at), never told on screen.
+    possible_duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                              related_name="possible_duplicates")
+    duplicate_notice_sent_at = models.DateTimeField(null=True, blank=True)
 
     objects = PatientQuerySet.as_manager()
 

@@ -9,6 +9,7 @@ from .geo import locate_zip
 from .models import Patient, age_on
 from .questionnaires import derive_answers
 from .signals import answers_changed
+from .tasks import send_existing_record_email
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +71,33 @@ def submit_intake(
                 setattr(patient, name, value)
             patient.answers_changed_at = timezone.now()
             patient.save()
+    if intake_token is not None:
+        flag_possible_duplicate(patient)
     log.info("intake submitted patient=%s", patient.pk)
     return patient
+
+
+def flag_possible_duplicate(patient):
+    """Mark a new intake whose e-mail address and birthday a signed record already has, and have that person
+    e-mailed the earlier record's link (once, after commit). The page that submitted it says nothing of this:
+    it must not tell anyone whether a record exists."""
+    if patient.possible_duplicate_of_id is not None:
+        return
+    earlier = (Patient.objects.active().signed().filter(email__iexact=patient.email, birth_date=patient.birth_date)
+               .exclude(pk=patient.pk).order_by("created_at").first())
+    if earlier is None:
+        return
+    Patient.objects.filter(pk=patient.pk).update(possible_duplicate_of=earlier)
+    patient.possible_duplicate_of = earlier
+    log.info("possible duplicate patient=%s of=%s", patient.pk, earlier.pk)
+    transaction.on_commit(lambda: _queue(send_existing_record_email, patient.pk))
+
+
+def _queue(task, *args):
+    try:
+        task.delay(*args)
+    except Exception:  # noqa: BLE001 - a broker outage must not lose the intake
+        log.exception("could not queue %s", task.name)
 
 
 # Marks an argument the caller did not give, where None is a real answer ("no travel limit").
