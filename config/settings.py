@@ -347,3 +347,6 @@ IMPORT_MAX_ARCHIVE_MEMBERS = env_int("IMPORT_MAX_ARCHIVE_MEMBERS", 20_000)
 # Matching
 MATCH_CHUNK_SIZE = env_int("MATCH_CHUNK_SIZE", 2000)
 DEFAULT_TRAVEL_RADIUS_KM = env_int("DEFAULT_TRAVEL_RADIUS_KM", 160)
+
+# Intakes nobody signed are erased this many days after they were started (intake.tasks.erase_unsigned_intakes).
+UNSIGNED_INTAKE_DAYS = env_int("UNSIGNED_INTAKE_DAYS", 7)

@@ -34,6 +34,10 @@ class PatientQuerySet(models.QuerySet):
     def active(self):
         return self.filter(erased_at__isnull=True)
 
+    def unsigned(self):
+        """Patients nobody has signed an authorization for (consent's records point here as "authorizations")."""
+        return self.filter(authorizations__isnull=True)
+
     def signed(self):
         """Patients who have signed an authorization (consent's records point here as "authorizations")."""
         return self.filter(authorizations__isnull=False).distinct()

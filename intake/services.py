@@ -128,3 +128,5 @@ def update_answers(*, patient, answers, condition_code=None, postal_code=None, t
     answers_changed.send(sender=Patient, patient_id=patient.pk)
     log.info("answers updated patient=%s", patient.pk)
     return patient
+
+

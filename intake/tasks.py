@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from .emails import send_existing_record, send_status_link
 from .models import Patient
+from .retention import erase_unsigned_intakes as erase_unsigned
 
 log = logging.getLogger(__name__)
 
@@ -40,3 +41,11 @@ def send_existing_record_email(patient_id):
         if earlier.erased_at is None:
             send_existing_record(earlier)  # an error rolls the claim back, and it retries
     log.info("existing record e-mailed patient=%s", patient_id)
+
+
+@shared_task
+def erase_unsigned_intakes():
+    """The daily erasure of intakes nobody signed (intake.retention); safe to run twice."""
+    erased = erase_unsigned()
+    log.info("unsigned intakes erased count=%s", erased)
+    return erased

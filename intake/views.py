@@ -31,6 +31,7 @@ from .models import Patient, age_on
 from .phones import phone_for_people
 from .plan import INTAKE_INPUTS_TARGET, all_questions_for, answers_implied, outlook, plan_questions
 from .progress import STAGE_OF_STEP, progress
+from .retention import erase_unsigned_intake
 from .services import AlreadySigned, submit_intake, update_answers
 
 PENDING_PATIENT_KEY = "intake.pending_patient_id"
@@ -178,6 +179,11 @@ class IntakeWizard(NamedUrlSessionWizardView):
     def post(self, *args, **kwargs):
         """Every POST redirects: to the next step, to this one again with its errors, or to the authorization."""
         if "start_over" in self.request.POST:
+            # The answers go, and so does the patient they made if nobody signed for them.
+            draft = self.submitted_patient()
+            if draft is not None:
+                erase_unsigned_intake(patient_id=draft.pk)
+            self.request.session.pop(PENDING_PATIENT_KEY, None)
             self.storage.reset()
             return redirect(self.get_step_url(self.steps.first))
         if self.signed():
