@@ -135,12 +135,19 @@ def test_a_patient_with_lung_cancer_goes_from_the_landing_page_to_their_matches(
     assert patient.answers["biomarkers"] == {"EGFR": "positive"}
     assert Match.objects.filter(patient=patient, trial__ref="TB-DEMO-001").exists()
 
+    # Changing answers later asks the same questions, built the same way.
+    page.goto(live_server.url + f"/status/{patient.status_token()}/answers/")
+    assert page.is_checked('input[name="ecog"][value="1"]')
+    check_page(page, f"{name}-11-change-answers")
+    page.go_back()
+    page.wait_for_url("**/status/**")
+
     page.go_back()  # the done page again: the private link is not shown twice
     page.go_back()  # the authorization page: already signed
     page.go_back()  # the review page: already signed, and no answers shown
     assert page.get_by_role("heading", name=words["signed"]).is_visible()
     assert "Lena Park" not in page.content()
-    check_page(page, f"{name}-11-already-signed")
+    check_page(page, f"{name}-12-already-signed")
     assert dialogs == []  # never "Confirm Form Resubmission"
 
 
@@ -182,10 +189,36 @@ def test_a_patient_with_depression_sees_crisis_resources_and_checks_their_medici
     contact_step(page, "Sam", "sam@example.com")  # one name is a name
     next_step(page, words)
     check_page(page, f"{name}-05-review")
+    assert "(713) 555-0143" in page.content()
+
+    # Back through the medicines check to the questions: the answers are still there; forward again to the review.
+    page.go_back()
+    page.wait_for_url("**/intake/contact/")
+    page.go_back()
+    page.wait_for_url("**/intake/medicines/")
+    page.go_back()
+    page.wait_for_url("**/intake/safety/")
+    page.go_back()
+    page.wait_for_url("**/intake/questions/")
+    assert page.input_value("#id_questions-medications") == "duloxetine"
+    assert page.is_checked('input[name="questions-phq9_9"][value="1"]')
+    page.get_by_test_id("step-back").wait_for(state="visible")
+    for _ in range(4):
+        page.go_forward()
+    page.wait_for_url("**/intake/review/")
+    page.get_by_test_id("change-questions").click()
+    page.wait_for_url("**/intake/questions/**")
+    page.fill("#id_questions-medications", "duloxetine, pregabalin")
+    next_step(page, words)
+    # After the change, on to the review (through any page the change newly opens).
+    while "/intake/review/" not in page.url:
+        page.locator("form button.btn-primary").click()
+        page.wait_for_load_state()
+    assert "pregabalin" in page.content().lower()
     next_step(page, words, "continue")
     page.wait_for_url("**/authorize/")
     patient = Patient.objects.get(email="sam@example.com")
-    assert patient.urgent is True and patient.answers["medications"] == ["drug:duloxetine"]
+    assert patient.urgent is True and patient.answers["medications"] == ["drug:duloxetine", "drug:pregabalin"]
 
 
 def test_a_minor_is_handed_to_the_parent_or_guardian(live_server, open_page, check_page, lung_trial):
