@@ -136,12 +136,23 @@ class IntakeWizard(NamedUrlSessionWizardView):
         return self._outlook
 
     def plan(self):
-        """The questions to ask for this condition, derived from the recruiting trials' rules."""
+        """The questions to ask for this condition, derived from the recruiting trials' rules. Kept in the
+        session with the first answers it was made from, so the engine runs again only when those change."""
         if not hasattr(self, "_plan"):
-            first, found = self.first_answers(), self.outlook()
-            self._plan = [] if found is None else plan_questions(
-                found, condition_code=first["condition_code"], birth_date=first["birth_date"], sex=first["sex"],
-                budget=INTAKE_INPUTS_TARGET - self.fixed_inputs())
+            first = self.first_answers()
+            if first is None:
+                self._plan = []
+                return self._plan
+            made_from = repr(sorted(first.items()))
+            kept = self.storage.extra_data.get("plan") or {}
+            if kept.get("made_from") == made_from:
+                self._plan = kept["questions"]
+            else:
+                self._plan = plan_questions(
+                    self.outlook(), condition_code=first["condition_code"], birth_date=first["birth_date"],
+                    sex=first["sex"], budget=INTAKE_INPUTS_TARGET - self.fixed_inputs())
+                self.storage.extra_data = {**self.storage.extra_data,
+                                           "plan": {"made_from": made_from, "questions": self._plan}}
         return self._plan
 
     def fixed_inputs(self):
