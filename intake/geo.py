@@ -22,14 +22,25 @@ def warm():
 
 
 @lru_cache(maxsize=4096)
-def locate_zip(postal_code):
-    """(latitude, longitude) of a US ZIP code's centre, or None when the code is unknown."""
+def _zip_record(postal_code):
     if not is_well_formed_zip(postal_code):
         return None
     try:
         found = zipcodes.matching(postal_code[:5])
     except (ValueError, TypeError):
         return None
-    if not found or not found[0].get("lat"):
+    return found[0] if found else None
+
+
+def locate_zip(postal_code):
+    """(latitude, longitude) of a US ZIP code's centre, or None when the code is unknown."""
+    record = _zip_record(postal_code or "")
+    if not record or not record.get("lat"):
         return None
-    return float(found[0]["lat"]), float(found[0]["long"])
+    return float(record["lat"]), float(record["long"])
+
+
+def zip_time_zone(postal_code):
+    """The IANA time zone of a US ZIP code ("America/Chicago"), or None when the code is unknown."""
+    record = _zip_record(postal_code or "")
+    return (record or {}).get("timezone") or None

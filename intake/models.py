@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trials.eligibility import Profile
 
+from .geo import zip_time_zone
 from .phones import phone_for_people
 
 STATUS_LINK_SALT = "intake.status-link"
@@ -108,6 +109,11 @@ class Patient(models.Model):
 
     def age_on(self, today=None):
         return age_on(self.birth_date, today or date.today())
+
+    def time_zone(self):
+        """The patient's time zone ("America/Chicago"), from their ZIP code; None when it is unknown. For
+        showing them times in their own zone (the signed copy, e-mails)."""
+        return zip_time_zone(self.postal_code)
 
     @property
     def phone_for_people(self):
