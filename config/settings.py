@@ -314,7 +314,7 @@ CONTENT_SECURITY_POLICY = {
 
 # POSTs allowed per client address (config.middleware.client_ip) and window (config.middleware.RateLimitMiddleware):
 # (requests, seconds).
-# The intake wizard posts once per step, three to four times per intake.
+# The intake wizard posts once per step, six to eight times per intake.
 RATE_LIMITS = {
     "/intake/": (env_int("RATE_LIMIT_INTAKE_PER_MINUTE", 40), 60),
     "/authorize/": (env_int("RATE_LIMIT_SIGN_PER_MINUTE", 10), 60),
