@@ -33,6 +33,12 @@ app.conf.beat_schedule = {
     # Authorizations that ended by themselves while nobody acted (expired, superseded by a version requiring
     # re-consent, the child turned 18). Staff views hide such patients the moment it happens; this marks their
     # matches and e-mails them how to sign again, so once an hour is prompt enough.
+    # Intakes nobody signed are kept for UNSIGNED_INTAKE_DAYS only (health data with no authorization behind it):
+    # once a day, at a quiet hour, erases those past it; a day late at most.
+    "erase-unsigned-intakes": {
+        "task": "intake.tasks.erase_unsigned_intakes",
+        "schedule": crontab(hour=4, minute=23),
+    },
     "sweep-lapsed-authorizations": {
         "task": "consent.tasks.sweep_lapsed_authorizations",
         "schedule": crontab(minute=41),

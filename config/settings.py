@@ -316,7 +316,7 @@ CONTENT_SECURITY_POLICY = {
 
 # POSTs allowed per client address (config.middleware.client_ip) and window (config.middleware.RateLimitMiddleware):
 # (requests, seconds).
-# The intake wizard posts once per step, three to four times per intake.
+# The intake wizard posts once per step, six to eight times per intake.
 RATE_LIMITS = {
     "/intake/": (env_int("RATE_LIMIT_INTAKE_PER_MINUTE", 40), 60),
     "/authorize/": (env_int("RATE_LIMIT_SIGN_PER_MINUTE", 10), 60),
@@ -354,3 +354,6 @@ DEFAULT_TRAVEL_RADIUS_KM = env_int("DEFAULT_TRAVEL_RADIUS_KM", 160)
 # coordinators' urgent view. Patients are told a coordinator will see their answers need prompt attention only
 # while this team exists and has an active member.
 SAFETY_TEAM_NAME = env_str("SAFETY_TEAM_NAME", "Safety")
+
+# Intakes nobody signed are erased this many days after they were started (intake.tasks.erase_unsigned_intakes).
+UNSIGNED_INTAKE_DAYS = env_int("UNSIGNED_INTAKE_DAYS", 7)

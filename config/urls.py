@@ -12,6 +12,9 @@ from . import health
 # then never name a URL of an app above them.
 patient_pages = [
     path("authorize/", consent_views.sign, name="sign"),
+    # Also consent:new_status_link (the same view at the same address): the intake's "already signed" page
+    # leads here.
+    path("status-link/", consent_views.new_status_link, name="new_status_link"),
     path("status/<str:token>/", patient_views.patient_status, name="status"),
 ]
 

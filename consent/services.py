@@ -56,6 +56,9 @@ def sign_authorization(
         raise ConsentError(_("This version of the authorization is no longer in use. Please read the current one."))
     if patient.erased_at is not None:
         raise ConsentError(_("This record was erased at the patient's request."))
+    # One signing at a time per patient (revocation and matching take the same lock): a second press waits here,
+    # then finds the first signature valid. The unique `previous` still refuses a race this lock would not see.
+    Patient.objects.select_for_update().get(pk=patient.pk)
     now = now or timezone.now()
     if Authorization.objects.valid(now).filter(patient=patient).exists():
         raise AlreadySigned(_("Your authorization is already signed."))

@@ -21,3 +21,16 @@ def send_status_link(patient):
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [patient.email])
     message.attach_alternative(html, "text/html")
     message.send()
+
+
+def send_existing_record(patient):
+    """Tell a patient, at their address, that a new intake was started with their e-mail and birthday, and give
+    them their record's link. The body names no condition, trial or answer."""
+    with translation.override(patient.language or settings.LANGUAGE_CODE):
+        context = {"reference": patient.reference, "status_url": status_link_url(patient)}
+        subject = render_to_string("emails/patient_existing_record_subject.txt", context).strip()
+        text = render_to_string("emails/patient_existing_record_body.txt", context)
+        html = render_to_string("emails/patient_existing_record_body.html", context)
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [patient.email])
+    message.attach_alternative(html, "text/html")
+    message.send()

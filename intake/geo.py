@@ -23,30 +23,28 @@ def warm():
 
 
 @lru_cache(maxsize=4096)
-def locate_zip(postal_code):
-    """(latitude, longitude) of a US ZIP code's centre, or None when the code is unknown."""
+def _zip_record(postal_code):
     if not is_well_formed_zip(postal_code):
         return None
     try:
         found = zipcodes.matching(postal_code[:5])
     except (ValueError, TypeError):
         return None
-    if not found or not found[0].get("lat"):
+    return found[0] if found else None
+
+
+def locate_zip(postal_code):
+    """(latitude, longitude) of a US ZIP code's centre, or None when the code is unknown."""
+    record = _zip_record(postal_code or "")
+    if not record or not record.get("lat"):
         return None
-    return float(found[0]["lat"]), float(found[0]["long"])
+    return float(record["lat"]), float(record["long"])
 
 
-@lru_cache(maxsize=4096)
 def zip_time_zone(postal_code):
     """The IANA time zone ("America/Chicago") of a US ZIP code, as the packaged data gives it; None when the code
     or its zone is unknown (the zone must also be one this machine's time zone database knows)."""
-    if not is_well_formed_zip(postal_code):
-        return None
-    try:
-        found = zipcodes.matching(postal_code[:5])
-    except (ValueError, TypeError):
-        return None
-    name = found[0].get("timezone") if found else None
+    name = (_zip_record(postal_code or "") or {}).get("timezone")
     if not name:
         return None
     try:

@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from trials.eligibility import Profile
 
+from .geo import zip_time_zone
+from .phones import display_phone
+
 STATUS_LINK_SALT = "intake.status-link"
 # A patient who can travel anywhere: half the Earth's circumference, so every site is within reach.
 NO_TRAVEL_LIMIT_KM = 20038
@@ -31,6 +34,14 @@ def age_on(birth_date, today):
 class PatientQuerySet(models.QuerySet):
     def active(self):
         return self.filter(erased_at__isnull=True)
+
+    def unsigned(self):
+        """Patients nobody has signed an authorization for (consent's records point here as "authorizations")."""
+        return self.filter(authorizations__isnull=True)
+
+    def signed(self):
+        """Patients who have signed an authorization (consent's records point here as "authorizations")."""
+        return self.filter(authorizations__isnull=False).distinct()
 
     def from_status_token_or_404(self, token):
         """The patient a private status link belongs to, for every page under it; 404 for a bad or erased one."""
@@ -72,6 +83,15 @@ class Patient(models.Model):
     # Part of the signed status link: moving it on (rotate_status_link) makes every earlier link stop opening.
     status_link_generation = models.PositiveIntegerField(default=0, editable=False)
     erased_at = models.DateTimeField(null=True, blank=True)
+    # The intake's own key, made when its first page is shown: however often its last step is sent (a double
+    # click, four reloads, a change made after going back), that intake makes this one patient.
+    intake_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # A signed record with the same e-mail address and birthday when this one was submitted: perhaps the same
+    # person twice (perhaps twins, or a parent's two children). Coordinators see it flagged; the person was
+    # e-mailed the earlier record's link at that address (duplicate_notice_sent_at), never told on screen.
+    possible_duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                              related_name="possible_duplicates")
+    duplicate_notice_sent_at = models.DateTimeField(null=True, blank=True)
 
     objects = PatientQuerySet.as_manager()
 
@@ -89,6 +109,21 @@ class Patient(models.Model):
 
     def age_on(self, today=None):
         return age_on(self.birth_date, today or date.today())
+
+    def time_zone(self):
+        """The patient's time zone ("America/Chicago"), from their ZIP code; None when it is unknown. For
+        showing them times in their own zone (the signed copy, e-mails)."""
+        return zip_time_zone(self.postal_code)
+
+    @property
+    def phone_for_people(self):
+        """The phone number as people write it ("(713) 555-0143"); `phone` holds it in E.164."""
+        return display_phone(self.phone)
+
+    def has_signed(self):
+        """True once an authorization was signed for this patient (consent's records point here); from then on
+        their answers change from the status page only."""
+        return self.authorizations.exists()
 
     def status_token(self):
         """The private status link's token: signed, and built on a random UUID, so unguessable.

@@ -5,6 +5,9 @@ published English forms; the Spanish follows the published Spanish versions' mea
 """
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop as N_
+
+from trials.eligibility import Choice, Question
 
 # 0–3 frequency scale shared by both questionnaires, over the last two weeks.
 FREQUENCY_CHOICES = [
@@ -38,6 +41,38 @@ GAD7_ITEMS = [
     _("Becoming easily annoyed or irritable"),
     _("Feeling afraid, as if something awful might happen"),
 ]
+
+# The engine's "questionnaire" questions by key: the items, and the answer that stores them (totals are derived).
+INSTRUMENTS = {"phq9": (PHQ9_ITEMS, "phq9_items"), "gad7": (GAD7_ITEMS, "gad7_items")}
+
+# A question the engine asks that is one item of an instrument: PHQ-9 item 9 is the suicidal-thoughts question.
+ITEM_OF_INSTRUMENT = {"suicidal_ideation": ("phq9", 9)}
+
+def _pain_scale():
+    """The 0–10 numeric rating scale, its ends named as the Brief Pain Inventory names them."""
+    return tuple(Choice(n, N_("0: no pain") if n == 0 else N_("10: pain as bad as you can imagine") if n == 10
+                        else str(n)) for n in range(11))
+
+
+# Questions the intake asks of its own, whatever the trials' rules say, declared like the engine's so one
+# form builder asks both (intake.forms.questions); their answers are stored under their keys. The pain
+# questions are asked of everyone with a pain condition (intake.plan.ALWAYS_ASKED): coordinators judge any
+# pain trial by them. Pain now and average pain follow the Brief Pain Inventory's items 6 and 5 on its 0-10
+# scale, in our words (its own wording is licensed by its authors); duration in the bands pain trials use
+# (chronic pain is pain for 3 months or more).
+INTAKE_QUESTIONS = {
+    "pain_now": Question(
+        "pain_now", "choice", N_("How much pain do you have right now?"), choices=_pain_scale(),
+        help_text=N_("Choose a number from 0 (no pain) to 10 (pain as bad as you can imagine).")),
+    "pain_average": Question(
+        "pain_average", "choice", N_("On average, how bad has your pain been?"), choices=_pain_scale(),
+        help_text=N_("Choose the number that describes it best, from 0 (no pain) to 10 (pain as bad as you can "
+                     "imagine).")),
+    "pain_months": Question(
+        "pain_months", "choice", N_("How long have you had this pain?"),
+        choices=(Choice(2, N_("Less than 3 months")), Choice(6, N_("3 to 12 months")),
+                 Choice(12, N_("More than a year")))),
+}
 
 PHQ9_SEVERITY = [
     (20, _("severe")), (15, _("moderately severe")), (10, _("moderate")), (5, _("mild")), (0, _("minimal")),

@@ -9,8 +9,13 @@ from .geo import locate_zip
 from .models import Patient, age_on
 from .questionnaires import derive_answers
 from .signals import answers_changed
+from .tasks import send_existing_record_email
 
 log = logging.getLogger(__name__)
+
+
+class AlreadySigned(Exception):
+    """The intake's patient has signed an authorization: their answers now change from the status page only."""
 
 
 @transaction.atomic
@@ -26,13 +31,19 @@ def submit_intake(
     answers,
     phone="",
     travel_radius_km=None,
+    intake_token=None,
     today=None,
 ):
-    """Create the patient from a finished intake. Nothing is matched until they sign an authorization."""
+    """Create the patient from a finished intake. Nothing is matched until they sign an authorization.
+
+    With an `intake_token` (the wizard's own key) the same intake sent again, at once or after going back to
+    change an answer, updates its one patient instead of making another, until that patient signs
+    (then AlreadySigned). The unique token makes this hold for concurrent requests too.
+    """
     today = today or timezone.localdate()
     location = locate_zip(postal_code)
     derived = derive_answers(answers)
-    patient = Patient.objects.create(
+    fields = dict(
         language=language,
         full_name=full_name.strip(),
         email=email.strip(),
@@ -48,8 +59,45 @@ def submit_intake(
         is_minor=age_on(birth_date, today) < 18,
         urgent=bool(derived.get("urgent")),
     )
+    if intake_token is None:
+        patient = Patient.objects.create(**fields)
+    else:
+        patient, created = Patient.objects.get_or_create(intake_token=intake_token, defaults=fields)
+        if not created:
+            patient = Patient.objects.select_for_update().get(pk=patient.pk)
+            if patient.erased_at is not None or patient.has_signed():
+                raise AlreadySigned
+            for name, value in fields.items():
+                setattr(patient, name, value)
+            patient.answers_changed_at = timezone.now()
+            patient.save()
+    if intake_token is not None:
+        flag_possible_duplicate(patient)
     log.info("intake submitted patient=%s", patient.pk)
     return patient
+
+
+def flag_possible_duplicate(patient):
+    """Mark a new intake whose e-mail address and birthday a signed record already has, and have that person
+    e-mailed the earlier record's link (once, after commit). The page that submitted it says nothing of this:
+    it must not tell anyone whether a record exists."""
+    if patient.possible_duplicate_of_id is not None:
+        return
+    earlier = (Patient.objects.active().signed().filter(email__iexact=patient.email, birth_date=patient.birth_date)
+               .exclude(pk=patient.pk).order_by("created_at").first())
+    if earlier is None:
+        return
+    Patient.objects.filter(pk=patient.pk).update(possible_duplicate_of=earlier)
+    patient.possible_duplicate_of = earlier
+    log.info("possible duplicate patient=%s of=%s", patient.pk, earlier.pk)
+    transaction.on_commit(lambda: _queue(send_existing_record_email, patient.pk))
+
+
+def _queue(task, *args):
+    try:
+        task.delay(*args)
+    except Exception:  # noqa: BLE001 - a broker outage must not lose the intake
+        log.exception("could not queue %s", task.name)
 
 
 # Marks an argument the caller did not give, where None is a real answer ("no travel limit").

@@ -111,6 +111,14 @@ def depression_trial(mental_health_team):
 
 
 @pytest.fixture
+def demo_trials(db):
+    """The demo trials (trials/demo/trials.json): the intake's questions come from their rules."""
+    from trials.demo_data import load_demo_trials
+
+    return load_demo_trials()
+
+
+@pytest.fixture
 def authorization_text(db):
     return AuthorizationText.objects.current()
 

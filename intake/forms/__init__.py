@@ -1,18 +1,17 @@
-"""The intake's forms: the wizard's steps, and the status page's follow-up questions."""
+"""The intake's forms: the wizard's steps, the questions built from the trials' rules, the follow-ups."""
 
-from .choices import describe_drugs, kind_of, miles_to_km
+from .choices import describe_drugs, kind_of, km_to_travel_choice, miles_to_km
 from .followups import FollowUpForm
+from .questions import QuestionsForm
 from .steps import (
     AboutForm,
     ConditionForm,
+    ContactForm,
     EditLocationForm,
-    MedicinesCheckForm,
-    MentalHealthForm,
-    OncologyForm,
-    SafetyForm,
+    PageForm,
     safety_item_answered_above_not_at_all,
 )
 
-__all__ = ["AboutForm", "ConditionForm", "EditLocationForm", "FollowUpForm", "MedicinesCheckForm", "MentalHealthForm",
-           "OncologyForm", "SafetyForm", "describe_drugs", "kind_of", "miles_to_km",
+__all__ = ["AboutForm", "ConditionForm", "ContactForm", "EditLocationForm", "FollowUpForm", "PageForm",
+           "QuestionsForm", "describe_drugs", "kind_of", "km_to_travel_choice", "miles_to_km",
            "safety_item_answered_above_not_at_all"]

@@ -4,7 +4,7 @@ Every question accepts "I don't know", which becomes None (unknown to the engine
 """
 
 from django import forms
-from django.utils.functional import lazy
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -18,23 +18,16 @@ YES_NO_UNKNOWN = [("yes", _("Yes")), ("no", _("No")), DONT_KNOW]
 MAX_AGE_YEARS = 120
 ADULT_AGE_YEARS = 18
 
+# Miles first: the patients are in the United States. "any" is a choice a patient makes, never a default.
 TRAVEL_CHOICES = [
-    ("", _("No limit I can think of")),
     ("25", _("Up to 25 miles (40 km)")),
     ("50", _("Up to 50 miles (80 km)")),
     ("100", _("Up to 100 miles (160 km)")),
     ("250", _("Up to 250 miles (400 km)")),
+    ("any", _("Any distance")),
 ]
-STAGES = [("I", _("Stage 1")), ("II", _("Stage 2")), ("III", _("Stage 3")), ("IV", _("Stage 4")), DONT_KNOW]
-# ECOG performance status in the words a patient would use about their own day.
-ECOG = [
-    ("0", _("I can do everything I did before my illness")),
-    ("1", _("I can't do heavy work, but I can do light work like housework or office work")),
-    ("2", _("I can look after myself but can't work; I'm up and about more than half the day")),
-    ("3", _("I can only partly look after myself; I'm in bed or a chair more than half the day")),
-    ("4", _("I can't look after myself at all and stay in bed or a chair")),
-    DONT_KNOW,
-]
+# ECOG performance status in the words a parent would use about their child's day (the engine declares the
+# adult wording, trials.eligibility.leaves.cancer).
 ECOG_MINOR = [
     ("0", _("My child can do everything they did before the illness")),
     ("1", _("My child can't do hard physical activity, but can do light activity like school work")),
@@ -43,21 +36,6 @@ ECOG_MINOR = [
     ("4", _("My child can't look after themself at all and stays in bed or a chair")),
     DONT_KNOW,
 ]
-LINES = [("0", _("None yet")), ("1", "1"), ("2", "2"), ("3", _("3 or more")), DONT_KNOW]
-THERAPIES = [
-    ("therapy:surgery", _("Surgery")),
-    ("therapy:radiation", _("Radiation")),
-    ("therapy:chemotherapy", _("Chemotherapy")),
-    ("therapy:immunotherapy", _("Immunotherapy")),
-    ("therapy:targeted", _("Targeted therapy (pills aimed at a gene change)")),
-    ("therapy:hormone", _("Hormone therapy")),
-]
-# The markers patients are most often told about; the vocabulary knows more, coordinators check the rest.
-COMMON_GENES = ["EGFR", "ALK", "ROS1", "KRAS", "BRAF", "HER2", "ER", "PR", "PD-L1", "BRCA1", "BRCA2", "MSI-H"]
-BIOMARKER_CHOICES = [(UNKNOWN, _("Not tested, or I don't know")), ("positive", _("Positive (found)")),
-                     ("negative", _("Negative (not found)"))]
-ANTIDEPRESSANT_TRIALS = [("0", _("None")), ("1", "1"), ("2", "2"), ("3", "3"), ("4", _("4 or more")), DONT_KNOW]
-PAIN_MONTHS = [("2", _("Less than 3 months")), ("6", _("3 to 12 months")), ("12", _("More than a year")), DONT_KNOW]
 # The questionnaires' 0–3 scale, plus a way not to answer: a skipped item leaves the total unknown.
 QUESTIONNAIRE_CHOICES = [*FREQUENCY_CHOICES, (UNKNOWN, _("I'd rather not say"))]
 
@@ -66,29 +44,8 @@ def current_language():
     return "es" if (get_language() or "en").startswith("es") else "en"
 
 
-def yes_no_unknown(value):
-    return {"yes": True, "no": False}.get(value)
-
-
-def to_yes_no_unknown(value):
-    return {True: "yes", False: "no"}.get(value, UNKNOWN)
-
-
-def int_or_unknown(value):
-    return None if value in ("", None, UNKNOWN) else int(value)
-
-
-def to_choice(value):
-    return UNKNOWN if value is None else str(value)
-
-
 def radio(label, choices, **kwargs):
     return forms.ChoiceField(label=label, choices=choices, widget=forms.RadioSelect, **kwargs)
-
-
-def questionnaire_item(label):
-    return forms.TypedChoiceField(label=label, choices=QUESTIONNAIRE_CHOICES, coerce=int_or_unknown,
-                                  empty_value=None, widget=forms.RadioSelect)
 
 
 def split_names(text):
@@ -108,11 +65,44 @@ def resolve_drugs(text):
     return found, unknown
 
 
-def describe_drugs(drug_ids, language=None):
-    """[(name, class in short words)] to show back what we understood: duloxetine → SNRI."""
+# What a medicine is, in the words a patient uses, by what it counts as (first match wins); its class's technical
+# name follows in brackets: "carboplatin: a type of chemotherapy (platinum)".
+PLAIN_KINDS = [
+    ("therapy:chemotherapy", _("a type of chemotherapy")),
+    ("therapy:immunotherapy", _("an immunotherapy")),
+    ("therapy:targeted", _("a targeted therapy")),
+    ("therapy:hormone", _("a hormone therapy")),
+    ("class:ANTIDEPRESSANT", _("an antidepressant")),
+    ("class:ANTIPSYCHOTIC", _("a medicine for psychosis")),
+    ("class:BENZODIAZEPINE", _("a calming medicine")),
+    ("class:MOOD_STABILIZER", _("a mood stabilizer")),
+    ("class:STIMULANT", _("a stimulant")),
+    ("class:OPIOID", _("a strong painkiller")),
+    ("class:GABAPENTINOID", _("a medicine for nerve pain")),
+    ("class:ANALGESIC", _("a painkiller")),
+]
+
+
+def drug_in_words(drug_id, language=None):
+    """"a type of chemotherapy (platinum)": the plain kind first, the technical class second."""
     vocabulary = load_vocabulary()
     language = language or current_language()
-    return [(vocabulary.label(drug_id, language), vocabulary.short_class_label(drug_id, language))
+    tags = vocabulary.therapy_tags([drug_id])
+    with translation.override(language):
+        plain = next((str(words) for tag, words in PLAIN_KINDS if tag in tags), "")
+    technical = vocabulary.short_class_label(drug_id, language) or ""
+    if not plain:
+        return technical or None
+    if not technical or technical.casefold() in plain.casefold():
+        return plain
+    return f"{plain} ({technical})"
+
+
+def describe_drugs(drug_ids, language=None):
+    """[(name, what it is in plain words)] to show back what we understood: duloxetine, an antidepressant (SNRI)."""
+    vocabulary = load_vocabulary()
+    language = language or current_language()
+    return [(vocabulary.label(drug_id, language), drug_in_words(drug_id, language))
             for drug_id in drug_ids if vocabulary.drug(drug_id)]
 
 
@@ -123,7 +113,13 @@ def drug_names(drug_ids, language=None):
 
 
 def miles_to_km(miles):
-    return round(int(miles) * 1.609344) if miles else None
+    """The travel answer in km; None for "any distance"."""
+    return round(int(miles) * 1.609344) if miles and miles != "any" else None
+
+
+def km_to_travel_choice(km):
+    """The travel answer a stored radius came from ("any" for no limit)."""
+    return next((miles for miles, _label in TRAVEL_CHOICES if miles_to_km(miles) == km), "any")
 
 
 def condition_choices(language=None):
@@ -165,27 +161,3 @@ def kind_of(code):
     if code.startswith("pain:"):
         return "pain"
     return "mental_health"
-
-
-def ecog_field(minor=False):
-    if minor:
-        return radio(_("Which sentence describes the child's daily activity best?"), ECOG_MINOR,
-                     help_text=_("Doctors call this the performance status (ECOG)."))
-    return radio(_("Which sentence describes your daily activity best?"), ECOG,
-                 help_text=_("Doctors call this the performance status (ECOG)."))
-
-
-def _biomarker_label(gene):
-    marker = load_vocabulary().biomarker(gene)
-    return marker.labels.get(current_language(), marker.labels["en"]) if marker else gene
-
-
-def biomarker_field(gene):
-    """A marker's question; its label follows the language of the request that shows it."""
-    return forms.ChoiceField(label=lazy(_biomarker_label, str)(gene), choices=BIOMARKER_CHOICES,
-                             required=False, initial=UNKNOWN)
-
-
-def biomarker_field_name(gene):
-    return "biomarker_" + gene.replace("-", "_")
-

@@ -76,7 +76,7 @@ def test_a_condition_of_another_kind_leads_to_its_questions(client, lung_patient
     assert lung_patient.condition_code == "psy:MDD"
     page = client.get(response["Location"]).content.decode()
     assert "Your new condition has its own questions" in page
-    assert "Little interest or pleasure in doing things" in page
+    assert "Change your answers" in page  # the questions the new condition's open trials ask, and those on file
 
 
 @pytest.mark.django_db

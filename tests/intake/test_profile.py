@@ -31,3 +31,12 @@ def test_a_cancer_that_has_not_spread_has_no_brain_metastases(metastatic, brain)
 def test_answers_given_before_the_new_criteria_leave_them_unknown():
     profile = make_patient(answers={"ecog": 1}).profile()
     assert profile.comorbidities is None and profile.last_therapy_weeks is None and profile.other_cancer is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("postal_code", "zone"), [("77030", "America/Chicago"), ("10001", "America/New_York"),
+                                                    ("99501", "America/Anchorage"), ("", None)])
+def test_a_patients_time_zone_comes_from_their_zip_code(postal_code, zone):
+    patient = make_patient()
+    patient.postal_code = postal_code
+    assert patient.time_zone() == zone

@@ -87,11 +87,11 @@ def test_editing_answers_saves_them_and_rematches(client, lung_patient, lung_tri
     url = reverse("intake:edit_answers", args=[lung_patient.status_token()])
     page = client.get(url).content.decode()
     assert re.search(r'name="ecog" value="1"[^>]*checked', page)  # the answer on file is pre-filled
-    response = client.post(url, {"stage": "IV", "metastatic": "yes", "ecog": "3", "prior_lines": "unknown",
-                                 "pregnant": "no", "where-postal_code": "77030", "where-travel_radius": ""})
+    response = client.post(url, {"stage": "unknown", "ecog": "3", "where-postal_code": "77030",
+                                 "where-travel_radius": "any"})
     assert response.status_code == 302
     lung_patient.refresh_from_db()
-    assert lung_patient.answers["ecog"] == 3 and lung_patient.answers["prior_lines"] is None
+    assert lung_patient.answers["ecog"] == 3 and lung_patient.answers["stage"] is None
     assert Match.objects.get(patient=lung_patient).verdict == "not_eligible"
 
 
@@ -130,8 +130,7 @@ def test_a_patient_can_go_back_to_no_travel_limit_when_editing_answers(client, l
     lung_patient.travel_radius_km = 80
     lung_patient.save()
     url = reverse("intake:edit_answers", args=[lung_patient.status_token()])
-    client.post(url, {"stage": "IV", "metastatic": "yes", "ecog": "1", "prior_lines": "1", "pregnant": "no",
-                      "where-postal_code": "77030", "where-travel_radius": ""})
+    client.post(url, {"stage": "IV", "ecog": "1", "where-postal_code": "77030", "where-travel_radius": "any"})
     lung_patient.refresh_from_db()
     assert lung_patient.travel_radius_km is None
 

@@ -47,7 +47,8 @@ def _admin_paths(objects_by_model):
 
 @pytest.fixture
 def site_paths(onc_match, signed_lung_patient):
-    values = {"token": signed_lung_patient.status_token(), "pk": onc_match.pk, "match_id": onc_match.pk}
+    values = {"token": signed_lung_patient.status_token(), "pk": onc_match.pk, "match_id": onc_match.pk,
+              "step": "about"}
     paths, unfilled = _concrete_paths(values)
     # A new URL parameter must be taught to this walk, not skipped by it.
     assert not unfilled, f"teach the URL walk these parameters: {unfilled}"

@@ -88,17 +88,16 @@ def test_other_coordinators_see_only_the_urgent_patients_of_their_own_trials(
     assert "Rosa Díaz" not in mh.get(URGENT).content.decode()
 
 
-def test_the_wizards_promise_of_prompt_attention_appears_only_while_a_safety_team_is_staffed(client, settings):
-    from tests.intake.conftest import ABOUT, MENTAL_HEALTH, wizard_post
+def test_the_wizards_promise_of_prompt_attention_appears_only_while_a_safety_team_is_staffed(
+        client, settings, demo_trials):
+    from tests.intake.conftest import walk
 
     settings.SAFETY_TEAM_NAME = "Safety"
     promise = "Once you sign the authorization, a study coordinator will see that your answers need prompt attention."
 
     def safety_step():
-        client.get(reverse("intake:wizard") + "?restart=1")
-        wizard_post(client, "about", ABOUT)
-        wizard_post(client, "condition", {"condition_code": "psy:MDD"})
-        return wizard_post(client, "mental_health", {**MENTAL_HEALTH, "phq9_9": "2"})
+        client.post(reverse("intake:wizard"), {"start_over": "1"})
+        return walk(client, condition="psy:MDD", questions={"phq9_9": "2"}, stop_at="safety")
 
     page = safety_step().content.decode()
     assert "Before you go on" in page and "988" in page and promise not in page
