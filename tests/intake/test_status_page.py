@@ -144,3 +144,15 @@ def test_answering_a_follow_up_question_leaves_the_travel_limit_alone(lung_patie
     update_answers(patient=lung_patient, answers={"ecog": 0})
     lung_patient.refresh_from_db()
     assert lung_patient.travel_radius_km == 80
+
+
+def test_a_questionnaire_asked_as_a_follow_up_reads_under_its_own_question(client, depression_trial):
+    patient = make_patient(full_name="Quinn Doe", email="quinn@example.com", sex="male", postal_code="60611",
+                           condition_code="psy:MDD", answers={"medications": []})
+    sign(patient)
+    assert "phq9" in Match.objects.get(patient=patient).questions
+    page = client.get(reverse("patient:status", args=[patient.status_token()])).content.decode()
+    questions = page[page.index('id="questions-title"'):]
+    # The PHQ-9's items sit in one fieldset under the questionnaire's own question, as on the intake's pages.
+    assert '<fieldset class="mb-4 questionnaire">' in questions
+    assert "Little interest or pleasure in doing things" in questions
