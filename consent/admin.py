@@ -147,12 +147,14 @@ class PatientConsentFilter(admin.SimpleListFilter):
     parameter_name = "consent"
 
     def lookups(self, request, model_admin):
-        return [("valid", "Valid now")]
+        return [("valid", "Valid now"), ("never", "Never signed")]
 
     def queryset(self, request, queryset):
         if self.value() == "valid":
             return queryset.filter(erased_at__isnull=True,
                                    pk__in=Authorization.objects.valid().values("patient_id"))
+        if self.value() == "never":
+            return queryset.active().unsigned()
         return queryset
 
 

@@ -110,6 +110,13 @@ class Patient(models.Model):
     def age_on(self, today=None):
         return age_on(self.birth_date, today or date.today())
 
+    def possible_duplicates_shown(self):
+        """The patient's other records with the same e-mail and birthday (either was flagged as a possible duplicate
+        of the other), not erased: staff check before they contact the same person twice."""
+        others = Patient.objects.active().filter(
+            models.Q(pk=self.possible_duplicate_of_id) | models.Q(possible_duplicate_of=self)).exclude(pk=self.pk)
+        return list(others.order_by("created_at"))
+
     def time_zone(self):
         """The patient's time zone ("America/Chicago"), from their ZIP code; None when it is unknown. For
         showing them times in their own zone (the signed copy, e-mails)."""

@@ -118,6 +118,7 @@ def detail(request, pk):
             "reasons": reasons,
             "patient": match.patient,
             "age": match.patient.age_on(timezone.localdate()),
+            "duplicates": match.patient.possible_duplicates_shown(),
             "condition_label": load_vocabulary().label(match.patient.condition_code, language()),
             "authorization": authorization,
             "authorization_valid": authorization.is_valid() if authorization else False,

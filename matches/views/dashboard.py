@@ -13,6 +13,7 @@ from django_otp import user_has_device
 
 from consent.models import Authorization
 from intake.models import Patient
+from intake.retention import unsigned_intake_counts
 from trials.models import Trial, TrialTeam
 
 from ..models import Match, MatchEvent, Status, TaskFailure, TaskHeartbeat
@@ -101,6 +102,7 @@ def dashboard(request):
             "active": Patient.objects.active().count(),
             "consented": consented_patients(now).count(),
             "urgent": Patient.objects.active().filter(urgent=True).count(),
+            "unsigned": unsigned_intake_counts(now),
         },
         "authorizations": _authorization_counts(now),
         "match_statuses": [(value, label, status_counts.get(value, 0)) for value, label in Status.choices],
@@ -116,4 +118,5 @@ def dashboard(request):
         "recent_failures": TaskFailure.objects.all()[:20],
         "unowned": unowned_trials_with_matches(),
         "safety": _safety_team(),
+        "unsigned_days": settings.UNSIGNED_INTAKE_DAYS,
     })

@@ -212,7 +212,7 @@ def export_csv(request):
         writer.writerow([_cell(v) for v in (
             today.isoformat(), m.pk, patient.reference, patient.full_name, patient.email, patient.phone,
             patient.language, m.age, patient.get_sex_display(), patient.postal_code,
-            "yes" if patient.is_minor else "no", m.condition_label, m.trial.ref, m.title, m.nearest_site or "",
+            "yes" if m.age < 18 else "no", m.condition_label, m.trial.ref, m.title, m.nearest_site or "",
             "" if m.nearest_site_km is None else f"{m.nearest_site_miles:.0f}", m.get_verdict_display(),
             "yes" if m.urgent else "no", m.get_status_display(),
             _local(m.status_changed_at, zone, "%Y-%m-%d %H:%M"), "" if m.waiting is None else m.waiting,

@@ -6,6 +6,7 @@ import re
 from django.urls import reverse
 
 from matches.models import Status
+from tests.conftest import make_patient
 
 DASHBOARD = "/coordinator/dashboard/"
 
@@ -28,7 +29,9 @@ def test_every_count_opens_the_list_that_holds_that_many(morning_queue, admin_cl
 
     morning_queue["onc"][0].move_to(Status.REVIEWING, by=admin_user)
     revoke_authorization(patient=morning_queue["onc"][1].patient)
+    make_patient(full_name="Never Signed", email="never@example.com")  # an intake waiting for a signature
     page = admin_client_.get(DASHBOARD).content.decode()
+    assert re.search(r'id="unsigned-intakes"><a href="[^"]+">1</a>', page)
     checked = 0
     for section in ("patient-counts", "authorization-counts", "match-counts"):
         links = linked_counts(page, section)
@@ -36,7 +39,7 @@ def test_every_count_opens_the_list_that_holds_that_many(morning_queue, admin_cl
         for href, count in links:
             assert rows_behind(admin_client_, href) == int(count), href
             checked += 1
-    assert checked == 4 + 5 + len(Status.choices)
+    assert checked == 5 + 5 + len(Status.choices)
 
 
 def test_the_funnel_shows_titles_and_links_each_stage_to_its_matches(morning_queue, admin_client_, admin_user):

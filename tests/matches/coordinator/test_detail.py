@@ -90,3 +90,19 @@ def test_revoked_patient_disappears_from_queue_and_detail(morning_queue, onc_cli
     revoke_authorization(patient=match.patient)
     assert onc_client.get(reverse("matches:detail", args=[match.pk])).status_code == 404
     assert match.patient.reference not in onc_client.get("/coordinator/").content.decode()
+
+
+def test_a_patient_registered_twice_is_flagged_as_a_possible_duplicate(morning_queue, onc_client):
+    from intake.models import Patient
+    from tests.conftest import make_patient
+
+    match = morning_queue["onc"][0]
+    page = onc_client.get(reverse("matches:detail", args=[match.pk])).content.decode()
+    assert 'id="possible-duplicates"' not in page
+
+    first = match.patient
+    again = make_patient(full_name=first.full_name, email=first.email, birth_date=first.birth_date)
+    Patient.objects.filter(pk=again.pk).update(possible_duplicate_of=first)  # as the intake flags a second record
+    page = onc_client.get(reverse("matches:detail", args=[match.pk])).content.decode()
+    flagged = page[page.index('id="possible-duplicates"'):]
+    assert again.reference in flagged[:400]
