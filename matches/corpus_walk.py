@@ -179,6 +179,24 @@ def check(walker, patient, today):
     return row, failures
 
 
+def missed_by_the_safety_team(patients):
+    """The urgent walkers a member of the safety team does not see in the coordinators' urgent view."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+
+    from trials.models import TrialTeam
+
+    team, _created = TrialTeam.objects.get_or_create(name=settings.SAFETY_TEAM_NAME or "Safety")
+    member, _created = get_user_model().objects.get_or_create(username="walk.safety")
+    team.members.add(member)
+    client = Client(HTTP_HOST=settings.ALLOWED_HOSTS[0])
+    client.force_login(member)
+    page = client.get(reverse("matches:urgent")).content.decode()
+    return [patient for patient in patients if patient.urgent and patient.reference not in page]
+
+
 def walk(today=None):
     """Enrol, match as imported, confirm statuses, match again, check; print the table. Returns the failures."""
     from django.utils import timezone
@@ -204,6 +222,10 @@ def walk(today=None):
         row, problems = check(walker, patient, today)
         rows.append(row)
         failures += [f"{walker.name}: {problem}" for problem in problems]
+    urgent = [patient for _walker, patient in patients if patient.urgent]
+    missed = missed_by_the_safety_team(urgent)
+    print(f"urgent patients in the safety team's urgent view: {len(urgent) - len(missed)} of {len(urgent)}")
+    failures += [f"{patient.reference}: flagged urgent, yet not in the safety team's urgent view" for patient in missed]
     print(f"{'patient':44} {'recruiting':>10} {'eligible':>8} {'possible':>8}  codes that matched (trials)")
     for row in rows:
         print(f"{row['patient']:44} {row['recruiting']:>10} {row['eligible']:>8} {row['possible']:>8}  {row['codes']}"

@@ -49,3 +49,16 @@ def test_a_patient_with_no_trial_to_find_is_told_so_rather_than_failed(db):
 
     assert (row["recruiting"], failures) == (0, [])
     assert row["note"] == "no recruiting trial of this condition in the corpus admits them"
+
+
+def test_an_urgent_walker_must_reach_the_safety_teams_urgent_view(db, settings):
+    from consent.services import revoke_authorization
+    from matches.corpus_walk import missed_by_the_safety_team
+
+    settings.SAFETY_TEAM_NAME = "Safety"
+    depressed = next(w for w in WALKERS if w.condition_code.startswith("psy:"))
+    patient = enrol(depressed, TODAY)
+    assert patient.urgent
+    assert missed_by_the_safety_team([patient]) == []
+    revoke_authorization(patient=patient)  # no valid authorization: no staff view shows them, so the walk says so
+    assert missed_by_the_safety_team([patient]) == [patient]
