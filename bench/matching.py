@@ -204,7 +204,9 @@ class Copier:
 
 def families():
     """Family (the code just below a root, e.g. onc:LUNG) -> every code in it, itself included."""
-    data = json.loads((ROOT / "trials" / "vocab" / "conditions.json").read_text())["conditions"]
+    # Comorbidities (kind "other") are never what a trial is about, nor a patient's diagnosis.
+    data = [c for c in json.loads((ROOT / "trials" / "vocab" / "conditions.json").read_text())["conditions"]
+            if c["kind"] != "other"]
     parent = {c["code"]: c["parent"] for c in data}
     members = {}
     for code in parent:
