@@ -105,22 +105,58 @@ def timed(samples, kind, user, method, path, data=None):
     return status, location, text
 
 
-ABOUT = {"about-full_name": "Load Patient", "about-email": "load@example.com", "about-birth_date": "1970-05-01",
-         "about-sex": "female", "about-postal_code": "77030", "about-travel_radius": ""}
-CONDITION = {"condition-condition_code": "onc:LUAD", "condition-condition_text": ""}
-ONCOLOGY = {"oncology-stage": "IV", "oncology-metastatic": "yes", "oncology-prior_lines": "1", "oncology-ecog": "1"}
+# The answers a patient types where every patient is asked the same; the wizard's other steps (the questions a
+# lung cancer's trials ask, the pages with no field) are answered from the page itself: "I don't know" where it is
+# offered, else the first choice.
+KNOWN = {
+    "about": {"birth_date_day": "1", "birth_date_month": "5", "birth_date_year": "1970", "sex": "female",
+              "postal_code": "77030", "travel_radius": "any"},
+    "condition": {"condition_code": "onc:LUAD"},
+    "contact": {"full_name": "Load Patient", "phone": ""},
+}
+FIELD = re.compile(r"<(input|select)\b([^>]*)>(.*?</select>)?", re.S)
+ATTR = re.compile(r'([a-z_-]+)="([^"]*)"')
+
+
+def page_answers(step, page):
+    """What a patient in a hurry answers on this step's page: every field named `<step>-…` once."""
+    answers = {}
+    for tag, attributes, options in FIELD.findall(page):
+        attrs = dict(ATTR.findall(attributes))
+        name = attrs.get("name", "")
+        if not name.startswith(f"{step}-") or attrs.get("type") in ("hidden", "submit"):
+            continue
+        values = ATTR.findall(options) if tag == "select" else [("value", attrs.get("value", "on"))]
+        values = [value for key, value in values if key == "value"]
+        if name in answers and answers[name] == "unknown":
+            continue
+        if "unknown" in values or name not in answers:
+            answers[name] = "unknown" if "unknown" in values else (values[0] if values else "")
+    return answers
 
 
 def patient_visit(user, samples, n):
-    """One patient: the intake wizard, the authorization, the status page. Returns the status path or None."""
+    """One patient: the intake wizard step by step (GET each page, POST it, follow the redirect), the
+    authorization, the status page. Returns (status path, signed at) or None."""
     user.cookies.clear()
-    timed(samples, "intake_page", user, "GET", "/intake/?restart=1")
-    for step, data in (("about", ABOUT), ("condition", CONDITION)):
-        status, _, _ = timed(samples, "intake_step", user, "POST", "/intake/",
-                             {**data, "intake_wizard-current_step": step, "about-email": f"load{n}@example.com"})
-    status, location, _ = timed(samples, "intake_submit", user, "POST", "/intake/",
-                                {**ONCOLOGY, "intake_wizard-current_step": "oncology"})
-    if status != 302:
+    status, location, page = timed(samples, "intake_page", user, "GET", "/intake/")
+    for _request in range(40):  # a GET and a POST per step, with room to spare
+        if status == 302:
+            if not location.split("?")[0].rstrip("/").split("/")[-2:-1] == ["intake"]:
+                break  # left the wizard: on to the authorization
+            status, location, page = timed(samples, "intake_page", user, "GET", urllib.parse.urlparse(location).path)
+            continue
+        step = re.search(r'name="intake_wizard-current_step" value="([a-z_]+)"', page)
+        if status != 200 or not step:
+            return None
+        step = step.group(1)
+        answers = page_answers(step, page)
+        answers.update({f"{step}-{key}": value for key, value in KNOWN.get(step, {}).items()})
+        if step == "contact":
+            answers["contact-email"] = f"load{n}@example.com"
+        status, location, page = timed(samples, "intake_submit" if step == "review" else "intake_step", user,
+                                       "POST", "/intake/", {**answers, "intake_wizard-current_step": step})
+    if "/authorize/" not in location:
         return None
     _, _, page = user.request("GET", "/authorize/")
     version = re.search(r'name="text_version_id" value="(\d+)"', page)
