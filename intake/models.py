@@ -74,6 +74,8 @@ class Patient(models.Model):
     answers = models.JSONField(default=dict, blank=True)
     is_minor = models.BooleanField(default=False)
     urgent = models.BooleanField(default=False, help_text="Answered PHQ-9 item 9 above 'not at all'.")
+    # Set when the safety team was e-mailed about this urgent patient, so each is announced once.
+    safety_notified_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     answers_changed_at = models.DateTimeField(default=timezone.now)
     # Set by matching when a run for this patient finishes; the sweep compares it with answers_changed_at.

@@ -1,4 +1,5 @@
-"""The new-match digest: each trial team hears once about its new eligible and urgent matches.
+"""The new-match digest: each trial team hears once about its new eligible and urgent matches; the safety
+team hears once about each patient flagged urgent, whatever trials they matched.
 
 The email carries counts and links, never a name, a diagnosis or an answer: it travels through mail
 servers we do not control, and the coordinator opens the match behind the sign-in to see the rest.
@@ -14,9 +15,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from intake.models import Patient
 from trials.models import TrialTeam
 
 from .models import Match, team_zone
+from .services.selectors import consented_patients
 
 log = logging.getLogger(__name__)
 
@@ -104,3 +107,33 @@ def teams_with_news():
         Match.objects.awaiting_digest().filter(trial__team__isnull=False)
         .order_by().values_list("trial__team", flat=True).distinct()
     )
+
+
+def send_safety_alert(*, now=None):
+    """Claim the urgent patients the safety team has not heard about and send its members one email; return how many.
+
+    Only patients whose authorization holds count, as in the urgent view the email links to; one who signs later
+    is announced by the next run. Claims and send share one transaction, as in the team digest.
+    """
+    now = now or timezone.now()
+    team = TrialTeam.objects.safety_team()
+    recipients = team_recipients(team) if team else []
+    if not recipients:
+        return 0
+    with transaction.atomic():
+        candidate_ids = list(
+            consented_patients(now).filter(urgent=True, safety_notified_at__isnull=True)
+            .order_by("pk").values_list("pk", flat=True)
+        )
+        won = [pk for pk in candidate_ids
+               if Patient.objects.filter(pk=pk, safety_notified_at__isnull=True).update(safety_notified_at=now) == 1]
+        if not won:
+            return 0
+        context = {"team": team, "total": len(won),
+                   "urgent_url": settings.SITE_URL.rstrip("/") + reverse("matches:urgent")}
+        subject = render_to_string("emails/safety_subject.txt", context)
+        body = render_to_string("emails/safety_body.txt", context)
+        EmailMultiAlternatives(subject=" ".join(subject.split()), body=body,
+                               from_email=settings.DEFAULT_FROM_EMAIL, to=recipients).send()
+    log.info("safety alert sent patients=%s", len(won))
+    return len(won)

@@ -64,9 +64,16 @@ def send_team_digest(team_id):
 
 
 @shared_task(**RETRY)
+def send_safety_alert():
+    return notifications.send_safety_alert()
+
+
+@shared_task(**RETRY)
 def send_digests():
-    """Fan out one digest task per team with news; each claims its own matches, so overlaps are harmless."""
+    """Fan out one digest task per team with news, and the safety team's alert; each claims its own rows, so
+    overlaps are harmless."""
     team_ids = notifications.teams_with_news()
     for team_id in team_ids:
         send_team_digest.delay(team_id)
+    send_safety_alert.delay()
     return {"teams": len(team_ids)}

@@ -8,6 +8,7 @@ from django.urls import reverse
 from consent.models import AccessLog
 from consent.services import revoke_authorization
 from intake.models import Patient
+from matches import notifications, tasks
 from matches.models import Match
 from tests.conftest import make_patient, make_trial, make_user, sign
 from trials.models import ItemReview, Trial, TrialTeam
@@ -136,3 +137,44 @@ def test_the_match_detail_shows_how_far_the_review_got_and_the_screening_checkli
     assert "Inclusion: Adequate organ function" in checklist[:checklist.index("</ul>")]
     assert "hepatitis" not in checklist[:checklist.index("</ul>")]
     assert Patient.objects.get(pk=lung_patient.pk).urgent is False
+
+
+@pytest.fixture
+def safety_email(safety_coordinator):
+    safety_coordinator.email = "sasha@site.example"
+    safety_coordinator.save()
+    return safety_coordinator.email
+
+
+def test_the_safety_team_is_emailed_once_about_an_urgent_patient_whatever_they_matched(
+        safety_email, unowned_depression_trial, urgent_patient, mailoutbox):
+    sign(urgent_patient)
+    mailoutbox.clear()  # the patient's own status-link email
+    tasks.send_digests.delay()
+    (message,) = [m for m in mailoutbox if m.to == [safety_email]]
+    assert message.subject == "TrialBridge: 1 patient flagged urgent for the Safety team"
+    assert URGENT in message.body
+    for detail in ("Rosa", "Díaz", "rosa@example.com", "+13125550142", urgent_patient.reference, "60611",
+                   unowned_depression_trial.ref):
+        assert detail not in message.subject + message.body
+    assert Patient.objects.get(pk=urgent_patient.pk).safety_notified_at is not None
+
+    mailoutbox.clear()
+    tasks.send_digests.delay()
+    assert not [m for m in mailoutbox if m.to == [safety_email]]
+
+
+def test_the_safety_alert_waits_for_a_valid_authorization(safety_email, urgent_patient, mailoutbox):
+    assert notifications.send_safety_alert() == 0  # not signed: nobody may see them yet
+    sign(urgent_patient)
+    assert notifications.send_safety_alert() == 1
+    assert Patient.objects.get(pk=urgent_patient.pk).safety_notified_at is not None
+
+
+def test_no_safety_alert_without_a_safety_team(settings, urgent_patient, mailoutbox):
+    settings.SAFETY_TEAM_NAME = ""
+    sign(urgent_patient)
+    mailoutbox.clear()
+    assert notifications.send_safety_alert() == 0
+    assert not mailoutbox
+    assert Patient.objects.get(pk=urgent_patient.pk).safety_notified_at is None
