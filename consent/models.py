@@ -190,6 +190,9 @@ class Authorization(models.Model):
 
     class Meta:
         ordering = ["-signed_at"]
+        # A patient's latest authorization (the next signature's `previous`): without it PostgreSQL walks the
+        # primary key backwards through everyone's signatures to find a new patient has none.
+        indexes = [models.Index(fields=["patient", "id"], name="authorization_patient_latest")]
         constraints = [
             models.UniqueConstraint(fields=["patient"], condition=Q(previous__isnull=True),
                                     name="one_first_authorization_per_patient"),

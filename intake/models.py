@@ -99,6 +99,8 @@ class Patient(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # The same person registering twice is looked up by birthday (then e-mail) on every intake.
+        indexes = [models.Index(fields=["birth_date"], name="patient_birth_date")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(travel_radius_km__isnull=True) | Q(travel_radius_km__lte=5000),
