@@ -17,7 +17,7 @@ from functools import cache
 import defusedxml.ElementTree as DefusedET
 from defusedxml import DefusedXmlException
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from trials.eligibility import validate_rule
@@ -263,11 +263,6 @@ def _merge_suggestions(new, old):
 @transaction.atomic
 def upsert_study(study, *, digest, origin, run=None, force=False):
     """(outcome, skip reason) after writing one study and its sites, all or nothing."""
-    if connection.vendor == "postgresql":
-        # One commit per study is thousands of commits; not waiting for each WAL flush makes them ~10x cheaper.
-        # A crash can lose only the last few studies, which the next (idempotent) run imports again.
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
     trial = Trial.objects.select_for_update().filter(ref=study.ref).first()
     if trial is not None:
         if trial.source != Trial.Source.CTGOV:

@@ -24,6 +24,8 @@ _CANONICAL = {
 }
 _PHILADELPHIA = re.compile(r"\b(ph|philadelphia(?:\s+chromosome)?|bcr[\s-]?abl1?)\s*-?\s*"
                            r"(positive|negative|\+|-(?!\w))", re.I)
+# The word after "stage" or "grade" that goes with it: "stage iiia", "grade 2", "ajcc v8".
+_STAGE_WORD = re.compile(r"^(stage|grade|v\d+|[0iv]+[abc]?\d?|[1-4][abc]?)$")
 _MIN_SINGLE_WORD = 6  # shorter single words (and abbreviations) only count when they are the whole wording
 
 
@@ -137,7 +139,10 @@ class Lexicon:
     def strip_qualifiers(self, key: tuple[str, ...]) -> tuple[str, ...]:
         """Drop words that qualify a condition (relapsed, adult, stage IV…): they are criteria, not conditions."""
         out = list(key)
+        present = set(out)  # removing words never adds one, so a qualifier with a word not here cannot occur
         for qualifier in self.qualifiers:
+            if not present.issuperset(qualifier):
+                continue
             n = len(qualifier)
             i = 0
             while i + n <= len(out):
@@ -145,13 +150,11 @@ class Lexicon:
                     del out[i:i + n]
                 else:
                     i += 1
-        stages = re.compile(r"^(stage|grade|v\d+|[0iv]+[abc]?\d?|[1-4][abc]?)$")
-        # "stage iiia", "grade 2", "ajcc v8": the word after stage/grade goes with it
         cleaned, skip = [], False
         for word in out:
             if skip:
                 skip = False
-                if stages.match(word):
+                if _STAGE_WORD.match(word):
                     continue
             if word in ("stage", "grade"):
                 skip = True
